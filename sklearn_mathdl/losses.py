@@ -1,0 +1,269 @@
+r"""Classification losses: the table of Janocha & Czarnecki (2017).
+
+Each loss compares a target row :math:`y` (one-hot, or the two-class encoding
+of a binary/multilabel target) with the network output :math:`o`; the
+probabilistic ones use :math:`\sigma = \operatorname{softmax}(o)`, and
+:math:`\hat y = 2y - 1 \in \{-1, +1\}` for the hinge family (margin ½).
+
+=========================  =====================================================
+name                       per-sample loss :math:`\ell(y, o)`
+=========================  =====================================================
+``l1``                     :math:`\|y - o\|_1`
+``l2``                     :math:`\|y - o\|_2^2`
+``expectation``            :math:`\|y - \sigma\|_1`
+``regularised_expectation``:math:`\|y - \sigma\|_2^2`
+``chebyshev``              :math:`\max_j |\sigma_j - y_j|`
+``hinge``                  :math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)`
+``squared_hinge``          :math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^2`
+``cubed_hinge``            :math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^3`
+``log`` (default)          :math:`-\sum_j y_j \log \sigma_j`
+``squared_log``            :math:`\sum_j y_j (\log \sigma_j)^2`
+``tanimoto``               :math:`-\frac{\langle \sigma, y\rangle}{\|\sigma\|^2 + \|y\|^2 - \langle \sigma, y\rangle}`
+``cauchy_schwarz``         :math:`-\log \frac{\langle \sigma, y\rangle}{\|\sigma\|_2 \|y\|_2}`
+=========================  =====================================================
+
+A loss plugin has ``value(y, o, sample_weight=None)``, the weighted mean
+:math:`\sum_i w_i \ell(y_i, o_i) / \sum_i w_i`, and ``gradient(y, o,
+sample_weight=None)``, its gradient with respect to ``o``. Losses of
+:math:`\sigma` compute :math:`g = \partial\ell/\partial\sigma` (or
+:math:`\partial\ell/\partial\log\sigma`) and apply the softmax Jacobian
+:math:`S_j(\delta_{jj'} - S_{j'})`: :math:`\partial\ell/\partial o = \sigma \odot
+(g - \langle g, \sigma\rangle)`, respectively :math:`g - \sigma \sum_j g_j`.
+:math:`\log\sigma` is computed as ``o - logsumexp(o)``, so every loss stays
+finite at :math:`|o| = 10^4`.
+
+References
+----------
+K. Janocha and W. M. Czarnecki, "On Loss Functions for Deep Neural Networks in
+Classification", Schedae Informaticae 25, 2016 (arXiv:1702.05659).
+"""
+
+import numpy as np
+
+from sklearn_mathdl.plugins import register_loss
+from sklearn_mathdl.plugins._base import Plugin
+
+
+def log_softmax(o):
+    """Row-wise :math:`\\log\\operatorname{softmax}(o)`, by log-sum-exp."""
+    shifted = o - o.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax(o):
+    """Row-wise softmax, computed from :func:`log_softmax` (no overflow)."""
+    return np.exp(log_softmax(o))
+
+
+class Loss(Plugin):
+    """Base class: subclasses implement :meth:`per_sample`.
+
+    ``per_sample(y, o)`` returns the vector of per-sample losses and the matrix
+    of their gradients with respect to ``o``; this class turns them into the
+    weighted mean and its gradient.
+    """
+
+    def per_sample(self, y, o):
+        raise NotImplementedError
+
+    def value_and_gradient(self, y, o, sample_weight=None):
+        """Weighted mean loss and its gradient with respect to ``o``."""
+        losses, grads = self.per_sample(y, o)
+        if sample_weight is None:
+            n = o.shape[0]
+            return float(losses.mean()), grads / n
+        weights = sample_weight / sample_weight.sum()
+        return float(weights @ losses), grads * weights[:, None].astype(o.dtype)
+
+    def value(self, y, o, sample_weight=None):
+        return self.value_and_gradient(y, o, sample_weight)[0]
+
+    def gradient(self, y, o, sample_weight=None):
+        return self.value_and_gradient(y, o, sample_weight)[1]
+
+    def predict_proba(self, o):
+        """Class probabilities read from the output: :math:`\\operatorname{softmax}(o)`."""
+        return softmax(o)
+
+
+class SoftmaxLoss(Loss):
+    r"""A loss of :math:`\sigma = \operatorname{softmax}(o)`.
+
+    Subclasses implement ``of_softmax(y, s, log_s)`` returning the per-sample
+    losses and :math:`\partial\ell/\partial\sigma`, or set
+    ``gradient_wrt_log = True`` to return :math:`\partial\ell/\partial\log\sigma`.
+    """
+
+    gradient_wrt_log = False
+
+    def of_softmax(self, y, s, log_s):
+        raise NotImplementedError
+
+    def per_sample(self, y, o):
+        log_s = log_softmax(o)
+        s = np.exp(log_s)
+        losses, g = self.of_softmax(y, s, log_s)
+        if self.gradient_wrt_log:
+            return losses, g - s * g.sum(axis=1, keepdims=True)
+        return losses, s * (g - (g * s).sum(axis=1, keepdims=True))
+
+
+@register_loss("l1")
+class L1Loss(Loss):
+    r""":math:`\|y - o\|_1`, gradient :math:`\operatorname{sign}(o - y)`."""
+
+    def per_sample(self, y, o):
+        d = o - y
+        return np.abs(d).sum(axis=1), np.sign(d)
+
+
+@register_loss("l2")
+class L2Loss(Loss):
+    r""":math:`\|y - o\|_2^2`, gradient :math:`2(o - y)`."""
+
+    def per_sample(self, y, o):
+        d = o - y
+        return (d * d).sum(axis=1), 2 * d
+
+
+@register_loss("expectation")
+class ExpectationLoss(SoftmaxLoss):
+    r""":math:`\|y - \sigma\|_1`; :math:`\partial\ell/\partial\sigma = \operatorname{sign}(\sigma - y)`."""
+
+    def of_softmax(self, y, s, log_s):
+        d = s - y
+        return np.abs(d).sum(axis=1), np.sign(d)
+
+
+@register_loss("regularised_expectation", "regularized_expectation")
+class RegularisedExpectationLoss(SoftmaxLoss):
+    r""":math:`\|y - \sigma\|_2^2`; :math:`\partial\ell/\partial\sigma = 2(\sigma - y)`."""
+
+    def of_softmax(self, y, s, log_s):
+        d = s - y
+        return (d * d).sum(axis=1), 2 * d
+
+
+@register_loss("chebyshev")
+class ChebyshevLoss(SoftmaxLoss):
+    r""":math:`\max_j |\sigma_j - y_j|`; the gradient flows through the arg-max entry only."""
+
+    def of_softmax(self, y, s, log_s):
+        d = s - y
+        j = np.abs(d).argmax(axis=1)[:, None]
+        worst = np.take_along_axis(d, j, axis=1)
+        g = np.zeros_like(d)
+        np.put_along_axis(g, j, np.sign(worst), axis=1)
+        return np.abs(worst[:, 0]), g
+
+
+class _HingeFamily(Loss):
+    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^p` with :math:`\hat y = 2y - 1`.
+
+    Gradient :math:`-p\,\hat y_j \max(0, \tfrac12 - \hat y_j o_j)^{p-1}`.
+    """
+
+    margin = 0.5
+    power = 1
+
+    def per_sample(self, y, o):
+        sign = 2 * y - 1
+        slack = np.maximum(self.margin - sign * o, 0)
+        if self.power == 1:
+            return slack.sum(axis=1), -sign * (slack > 0)
+        return (
+            (slack**self.power).sum(axis=1),
+            -self.power * sign * slack ** (self.power - 1),
+        )
+
+
+@register_loss("hinge")
+class HingeLoss(_HingeFamily):
+    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)`."""
+
+    power = 1
+
+
+@register_loss("squared_hinge")
+class SquaredHingeLoss(_HingeFamily):
+    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^2`."""
+
+    power = 2
+
+
+@register_loss("cubed_hinge")
+class CubedHingeLoss(_HingeFamily):
+    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^3`."""
+
+    power = 3
+
+
+@register_loss("log", "log_loss", "cross_entropy")
+class LogLoss(SoftmaxLoss):
+    r"""Categorical cross-entropy :math:`-\sum_j y_j \log\sigma_j`.
+
+    :math:`\partial\ell/\partial\log\sigma = -y`, hence the familiar
+    :math:`\partial\ell/\partial o = \sigma \sum_j y_j - y`.
+    """
+
+    gradient_wrt_log = True
+
+    def of_softmax(self, y, s, log_s):
+        return -(y * log_s).sum(axis=1), -y
+
+
+@register_loss("squared_log")
+class SquaredLogLoss(SoftmaxLoss):
+    r""":math:`\sum_j y_j (\log\sigma_j)^2`; :math:`\partial\ell/\partial\log\sigma = 2 y \log\sigma`.
+
+    Janocha & Czarnecki write :math:`-\sum_j [y_j \log\sigma_j]^2`; for one-hot
+    targets that is this loss up to the sign, and minimising the printed sign
+    would drive :math:`\sigma_y \to 0`, so the sign is taken as a typo.
+    """
+
+    gradient_wrt_log = True
+
+    def of_softmax(self, y, s, log_s):
+        return (y * log_s * log_s).sum(axis=1), 2 * y * log_s
+
+
+@register_loss("tanimoto")
+class TanimotoLoss(SoftmaxLoss):
+    r""":math:`-a/D` with :math:`a = \langle\sigma, y\rangle`, :math:`D = \|\sigma\|^2 + \|y\|^2 - a`.
+
+    Quotient rule: :math:`\partial\ell/\partial\sigma = -(y D - a (2\sigma - y)) / D^2`.
+    """
+
+    def of_softmax(self, y, s, log_s):
+        a = (s * y).sum(axis=1, keepdims=True)
+        D = (s * s).sum(axis=1, keepdims=True) + (y * y).sum(axis=1, keepdims=True) - a
+        return -(a / D)[:, 0], -(y * D - a * (2 * s - y)) / (D * D)
+
+
+@register_loss("cauchy_schwarz")
+class CauchySchwarzLoss(SoftmaxLoss):
+    r""":math:`-\log\langle\sigma, y\rangle + \tfrac12\log\|\sigma\|^2 + \log\|y\|`.
+
+    All three terms are log-sum-exps of :math:`\log\sigma`, so
+    :math:`\partial\ell/\partial\log\sigma_j = -(r_j - q_j)` with
+    :math:`r = \operatorname{softmax}(\log\sigma + \log y)` and
+    :math:`q = \operatorname{softmax}(2\log\sigma)`: finite for any ``o``.
+    """
+
+    gradient_wrt_log = True
+
+    def of_softmax(self, y, s, log_s):
+        positive = y > 0
+        log_y = np.log(np.where(positive, y, 1))
+        t = np.where(positive, log_s + log_y, -np.inf)
+        lse_t, r = _logsumexp_and_softmax(t)
+        lse_q, q = _logsumexp_and_softmax(2 * log_s)
+        norm_y = 0.5 * np.log((y * y).sum(axis=1))
+        return -(lse_t - 0.5 * lse_q - norm_y), -(r - q)
+
+
+def _logsumexp_and_softmax(t):
+    m = t.max(axis=1, keepdims=True)
+    e = np.exp(t - m)
+    total = e.sum(axis=1, keepdims=True)
+    return (m + np.log(total))[:, 0], e / total

@@ -1,0 +1,106 @@
+"""One registry mechanism, reused for every kind of plugin.
+
+A :class:`Registry` maps names to plugin factories (a class, instantiated with
+its defaults on lookup, or an instance, deep-copied on lookup so that stateful
+plugins are never shared between estimators). Third-party packages add plugins
+through the entry-point group ``sklearn_mathdl.<kind>s``; the group is read
+lazily, on the first name that is not found.
+"""
+
+import copy
+import inspect
+from importlib.metadata import entry_points
+
+
+class Registry:
+    """Name → plugin mapping for one kind of plugin.
+
+    Parameters
+    ----------
+    kind : str
+        Singular name of the kind, e.g. ``"activation"``. The entry-point group
+        is ``f"sklearn_mathdl.{kind}s"``.
+    required_methods : tuple of str
+        Methods a plugin object must have; checked on lookup so that a wrong
+        object fails at ``fit`` with a message naming what is missing.
+    """
+
+    def __init__(self, kind, required_methods=()):
+        self.kind = kind
+        self.group = f"sklearn_mathdl.{kind}s"
+        self.required_methods = tuple(required_methods)
+        self._factories = {}
+
+    def register(self, name, *aliases):
+        """Register a plugin class or instance under ``name`` (and aliases).
+
+        Usable as a decorator::
+
+            @register_activation("cube")
+            class Cube(ElementwiseActivation): ...
+
+        or as a call, ``register_activation("cube")(Cube(power=3))``.
+        Registering a name again replaces the previous plugin.
+        """
+        names = (name, *aliases)
+        for n in names:
+            if not isinstance(n, str) or not n:
+                raise TypeError(
+                    f"A {self.kind} must be registered under a non-empty string "
+                    f"name, got {n!r}."
+                )
+
+        def decorator(plugin):
+            self._check_interface(plugin, names[0])
+            for n in names:
+                self._factories[n] = plugin
+            return plugin
+
+        return decorator
+
+    def get(self, name_or_object):
+        """Return a fresh plugin for a registered name, or validate an object.
+
+        A registered class is instantiated with its defaults; a registered
+        instance, or an object passed directly, is deep-copied, so that the
+        caller may mutate its state (optimizer moments, schedule step).
+        """
+        if isinstance(name_or_object, str):
+            name = name_or_object
+            if name not in self._factories:
+                self._load_entry_points(name)
+            if name not in self._factories:
+                raise ValueError(
+                    f"Unknown {self.kind} {name!r}. Available {self.kind}s: "
+                    f"{self.available()}. Register a new one with "
+                    f"sklearn_mathdl.plugins.register_{self.kind}."
+                )
+            plugin = self._factories[name]
+            return plugin() if inspect.isclass(plugin) else copy.deepcopy(plugin)
+        if inspect.isclass(name_or_object):
+            self._check_interface(name_or_object, repr(name_or_object))
+            return name_or_object()
+        self._check_interface(name_or_object, repr(name_or_object))
+        return copy.deepcopy(name_or_object)
+
+    def available(self):
+        """Sorted names: registered ones and those offered by entry points."""
+        names = set(self._factories)
+        names.update(ep.name for ep in entry_points(group=self.group))
+        return sorted(names)
+
+    def _load_entry_points(self, name):
+        for ep in entry_points(group=self.group):
+            if ep.name == name:
+                self.register(name)(ep.load())
+
+    def _check_interface(self, plugin, label):
+        missing = [
+            m for m in self.required_methods if not callable(getattr(plugin, m, None))
+        ]
+        if missing:
+            raise ValueError(
+                f"{label} is not a valid {self.kind}: it has no "
+                f"{', '.join(missing)} method. A {self.kind} must define "
+                f"{', '.join(self.required_methods)}."
+            )

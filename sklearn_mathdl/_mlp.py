@@ -1,7 +1,10 @@
 """Multi-layer perceptron classifier with pluggable activations and losses."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import ClassifierMixin
+from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
@@ -240,6 +243,15 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
 
     def _encode_targets(self, y, classes, reset):
         """One-hot encode ``y`` into groups of two-class or K-class columns."""
+        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
+            warnings.warn(
+                "A column-vector y was passed when a 1d array was expected. "
+                "Please change the shape of y to (n_samples,), for example "
+                "using ravel().",
+                DataConversionWarning,
+                stacklevel=5,
+            )
+            y = np.ravel(y)
         check_classification_targets(y)
         multilabel = type_of_target(y) == "multilabel-indicator"
         if multilabel:
@@ -258,9 +270,9 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
                 )
             if reset and labels.size < 2:
                 raise ValueError(
-                    "The target y has a single class "
-                    f"({labels.tolist()}); a classifier needs at least two. "
-                    "Check the labels or collect samples of another class."
+                    f"The target y contains only one class ({labels.tolist()}); "
+                    "a classifier needs at least two. Check the labels or "
+                    "collect samples of another class."
                 )
         if not reset and multilabel != self._multilabel:
             raise ValueError(
@@ -416,7 +428,8 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
         ndarray of shape (n_samples, n_classes), or (n_samples, n_labels) of
         per-label probabilities for multilabel targets.
         """
-        output = self._forward(X)
+        # Probabilities in float64: float32 saturates to exactly 0 or 1 at |o| > 17.
+        output = self._forward(X).astype(np.float64)
         read = getattr(self.loss_function_, "predict_proba", softmax)
         if self._multilabel:
             return read(output.reshape(-1, 2))[:, 1].reshape(output.shape[0], -1)

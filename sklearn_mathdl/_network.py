@@ -108,7 +108,7 @@ class DenseNetwork:
             Z += b
             inputs.append(A)
             pre_activations.append(Z)
-            A = act.forward(Z)
+            A = act.forward(Z).astype(self.dtype, copy=False)
         if keep:
             self._inputs, self._pre_activations = inputs, pre_activations
         return A
@@ -122,6 +122,7 @@ class DenseNetwork:
         for layer in range(len(self.coefs) - 1, -1, -1):
             act = self.activations[layer]
             delta = act.backward(self._pre_activations[layer], delta)
+            delta = delta.astype(self.dtype, copy=False)
             A_prev = self._inputs[layer]
             if sp.issparse(A_prev):
                 self._coef_grads[layer][...] = A_prev.T @ delta

@@ -13,6 +13,9 @@ which :meth:`Activation.backward` returns. For an elementwise activation the
 Jacobian is the diagonal matrix :math:`\operatorname{diag}(\phi'(z))`, so
 :class:`ElementwiseActivation` derives ``backward`` from ``derivative``.
 
+Both methods must keep the dtype of ``z`` (networks train in float32 by
+default): multiply by Python floats, not numpy float64 scalars.
+
 Register your own with :func:`sklearn_mathdl.plugins.register_activation` and
 check it with :func:`sklearn_mathdl.utils.check_activation`.
 """
@@ -23,7 +26,8 @@ from scipy.special import expit, ndtr
 from sklearn_mathdl.plugins import register_activation
 from sklearn_mathdl.plugins._base import Plugin
 
-_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+# A Python float, so that float32 arrays stay float32 (NEP 50).
+_INV_SQRT_2PI = float(1.0 / np.sqrt(2.0 * np.pi))
 
 
 class Activation(Plugin):

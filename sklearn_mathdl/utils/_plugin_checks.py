@@ -1,0 +1,311 @@
+r"""Public checkers for plugins, the way ``check_estimator`` checks estimators.
+
+Derivatives are compared with central finite differences,
+
+.. math::
+
+    \frac{\partial f}{\partial x_k} \approx
+    \frac{f(x + \varepsilon e_k) - f(x - \varepsilon e_k)}{2\varepsilon},
+    \qquad \varepsilon = 10^{-6} \max(1, |x_k|),
+
+whose error is :math:`O(\varepsilon^2)` for smooth ``f``, at random points and
+at extreme points (:math:`|x| \sim 10^4`), in float64. Each checker raises
+``AssertionError`` naming the plugin, the point and the error.
+"""
+
+import warnings
+
+import numpy as np
+
+from sklearn_mathdl.plugins import (
+    get_activation,
+    get_initializer,
+    get_loss,
+    get_optimizer,
+    get_schedule,
+)
+
+_RTOL = 1e-4
+_ATOL = 1e-6
+
+
+def _numerical_gradient(f, x):
+    """Central finite differences of the scalar function ``f`` at ``x``."""
+    grad = np.zeros_like(x)
+    flat_x, flat_g = x.reshape(-1), grad.reshape(-1)
+    for k in range(flat_x.size):
+        eps = 1e-6 * max(1.0, abs(flat_x[k]))
+        saved = flat_x[k]
+        flat_x[k] = saved + eps
+        plus = f(x)
+        flat_x[k] = saved - eps
+        minus = f(x)
+        flat_x[k] = saved
+        flat_g[k] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def _compare(label, point_name, x, analytic, numeric, scale=1.0):
+    analytic = np.asarray(analytic, dtype=np.float64)
+    if analytic.shape != numeric.shape:
+        raise AssertionError(
+            f"{label}: gradient has shape {analytic.shape}, expected {numeric.shape}."
+        )
+    error = np.abs(analytic - numeric)
+    allowed = _ATOL * scale + _RTOL * np.abs(numeric)
+    if np.any(error > allowed) or not np.all(np.isfinite(analytic)):
+        k = np.unravel_index(
+            np.nanargmax(np.where(np.isfinite(error), error - allowed, np.inf)),
+            error.shape,
+        )
+        raise AssertionError(
+            f"{label}: analytic derivative disagrees with central finite "
+            f"differences at the {point_name} point, entry {tuple(int(i) for i in k)} "
+            f"(x = {x[k]:.6g}): analytic {analytic[k]:.8g}, numeric "
+            f"{numeric[k]:.8g}, error {error[k]:.3g}."
+        )
+
+
+def _finite_and_quiet(label, point_name, fn, *args):
+    """Evaluate ``fn`` turning floating-point warnings into a named failure."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            with np.errstate(over="raise", invalid="raise", divide="raise"):
+                result = fn(*args)
+        except (FloatingPointError, RuntimeWarning) as exc:
+            raise AssertionError(
+                f"{label}: floating-point error at the {point_name} point: {exc}. "
+                "Use log-sum-exp, clipped exponentials or scipy.special.expit."
+            ) from exc
+    values = np.asarray(result if not isinstance(result, tuple) else result[0])
+    if not np.all(np.isfinite(values)):
+        raise AssertionError(f"{label}: non-finite output at the {point_name} point.")
+    return result
+
+
+def _check_float32_preserved(label, fn, *arrays):
+    """float32 in, float32 out: networks train in float32 by default.
+
+    Required of activations, which run on every hidden unit: a float64 result
+    would double the cost of every layer after it.
+    """
+    cast = [None if a is None else np.asarray(a, dtype=np.float32) for a in arrays]
+    with np.errstate(all="ignore"):
+        out = np.asarray(fn(*cast))
+    if out.dtype != np.float32:
+        raise AssertionError(
+            f"{label}: {getattr(fn, '__name__', fn)} turns float32 input into "
+            f"{out.dtype}. Keep the input's dtype (multiply by Python floats, "
+            "not numpy float64 scalars)."
+        )
+
+
+def _avoid_kinks(z, margin=1e-3):
+    """Move points away from 0, where ReLU-like plugins are not differentiable."""
+    return np.where(np.abs(z) < margin, np.copysign(margin, z) + z, z)
+
+
+def check_activation(activation, *, n_units=3, random_state=0):
+    """Check an activation plugin's ``backward`` against finite differences.
+
+    ``backward(z, g)`` must equal :math:`J_\\phi(z)^\\top g`, i.e. the gradient
+    of :math:`z \\mapsto \\langle \\phi(z), g\\rangle`, at random points, at
+    points scaled by 10 and at extreme points :math:`|z| \\approx 10^4` (where
+    ``forward`` and ``backward`` must also stay finite without warnings).
+
+    Parameters
+    ----------
+    activation : str or activation object
+    n_units : int, default=3
+    random_state : int, default=0
+
+    Raises
+    ------
+    AssertionError
+        Naming the activation, the point and the error.
+    """
+    act = get_activation(activation)
+    label = f"Activation {activation!r}"
+    rng = np.random.default_rng(random_state)
+    width = n_units * getattr(act, "pieces", 1)
+    points = {
+        "random": rng.normal(size=(4, width)),
+        "large": 10 * rng.normal(size=(4, width)),
+        "extreme": 1e4
+        * rng.choice([-1.0, 1.0], size=(4, width))
+        * rng.uniform(0.5, 1.0, size=(4, width)),
+    }
+    for point_name, z in points.items():
+        z = _avoid_kinks(z)
+        a = _finite_and_quiet(label, point_name, act.forward, z)
+        if a.shape != (z.shape[0], n_units):
+            raise AssertionError(
+                f"{label}: forward maps shape {z.shape} to {a.shape}; expected "
+                f"{(z.shape[0], n_units)}."
+            )
+        g = rng.normal(size=a.shape)
+        analytic = _finite_and_quiet(label, point_name, act.backward, z, g)
+        _check_float32_preserved(label, act.forward, z)
+        _check_float32_preserved(label, act.backward, z, g)
+        numeric = _numerical_gradient(
+            lambda x, g=g: float(np.sum(act.forward(x) * g)), z.copy()
+        )
+        _compare(
+            label,
+            point_name,
+            z,
+            analytic,
+            numeric,
+            scale=max(1.0, float(np.abs(numeric).max())),
+        )
+
+
+def check_loss(loss, *, n_classes=4, random_state=0):
+    """Check a loss plugin's ``gradient`` against finite differences of ``value``.
+
+    At random outputs, outputs scaled by 10 and extreme outputs
+    :math:`|o| \\approx 10^4` (where value and gradient must stay finite without
+    warnings), with and without sample weights; also checks that ``value`` is
+    the weighted mean of the per-sample losses.
+
+    Parameters
+    ----------
+    loss : str or loss object
+    n_classes : int, default=4
+    random_state : int, default=0
+
+    Raises
+    ------
+    AssertionError
+        Naming the loss, the point and the error.
+    """
+    fn = get_loss(loss)
+    label = f"Loss {loss!r}"
+    rng = np.random.default_rng(random_state)
+    n = 5
+    y = np.eye(n_classes)[rng.integers(n_classes, size=n)]
+    points = {
+        "random": rng.normal(size=(n, n_classes)),
+        "large": 10 * rng.normal(size=(n, n_classes)),
+        "extreme": 1e4
+        * rng.choice([-1.0, 1.0], size=(n, n_classes))
+        * rng.uniform(0.5, 1.0, size=(n, n_classes)),
+    }
+    weights = rng.uniform(0.5, 2.0, size=n)
+    for point_name, o in points.items():
+        o = _avoid_kinks(o)
+        for sw in (None, weights):
+            name = point_name + ("" if sw is None else " (weighted)")
+            value = _finite_and_quiet(label, name, fn.value, y, o, sw)
+            if np.ndim(value) != 0:
+                raise AssertionError(f"{label}: value must be a scalar, got {value!r}.")
+            analytic = _finite_and_quiet(label, name, fn.gradient, y, o, sw)
+            numeric = _numerical_gradient(
+                lambda x, sw=sw: float(fn.value(y, x, sample_weight=sw)), o.copy()
+            )
+            _compare(
+                label,
+                name,
+                o,
+                analytic,
+                numeric,
+                scale=max(1.0, float(np.abs(numeric).max())),
+            )
+        rows = np.array([fn.value(y[i : i + 1], o[i : i + 1]) for i in range(n)])
+        expected = float(weights @ rows / weights.sum())
+        got = float(fn.value(y, o, sample_weight=weights))
+        if not np.isclose(got, expected, rtol=1e-6, atol=1e-9 * max(1, abs(expected))):
+            raise AssertionError(
+                f"{label}: value with sample_weight is {got:.8g} at the {point_name} "
+                f"point, but the weighted mean of the per-sample values is "
+                f"{expected:.8g}."
+            )
+
+
+def check_optimizer(optimizer, *, random_state=0):
+    """Check that an optimizer minimises a convex quadratic.
+
+    :math:`f(\\theta) = \\tfrac12 \\theta^\\top A \\theta - b^\\top\\theta` with
+    :math:`A` positive definite (condition number 10): 500 steps (full-batch:
+    one ``minimize`` call) must bring :math:`\\theta` 100 times closer to
+    :math:`A^{-1} b`, and update the parameter vector in place.
+    """
+    opt = get_optimizer(optimizer)
+    label = f"Optimizer {optimizer!r}"
+    rng = np.random.default_rng(random_state)
+    Q, _ = np.linalg.qr(rng.normal(size=(6, 6)))
+    A = Q @ np.diag(np.linspace(1, 10, 6)) @ Q.T
+    b = rng.normal(size=6)
+    optimum = np.linalg.solve(A, b)
+    theta = np.zeros(6)
+    start = np.linalg.norm(theta - optimum)
+
+    def fun(x):
+        return 0.5 * x @ A @ x - b @ x, A @ x - b
+
+    if getattr(opt, "full_batch", False):
+        theta = np.asarray(opt.minimize(fun, theta, 500, 1e-10)[0])
+    else:
+        opt.initialize(theta)
+        before = theta
+        for _ in range(500):
+            opt.step(theta, fun(theta)[1], 0.05)
+        if theta is not before:
+            raise AssertionError(f"{label}: step must update params in place.")
+    end = np.linalg.norm(theta - optimum)
+    if not end < start / 100:
+        raise AssertionError(
+            f"{label}: after 500 steps on a convex quadratic the distance to the "
+            f"minimiser went from {start:.3g} to {end:.3g}; expected a 100-fold "
+            "decrease."
+        )
+
+
+def check_schedule(schedule, *, learning_rate_init=0.1):
+    """Check a schedule gives positive finite rates, starting at ``learning_rate_init``.
+
+    Also checks that ``reset`` restarts it and that ``on_plateau`` returns a bool.
+    """
+    sched = get_schedule(schedule)
+    label = f"Schedule {schedule!r}"
+    sched.reset(learning_rate_init)
+    first = [sched.learning_rate(t, t // 10) for t in range(200)]
+    if not np.isclose(first[0], learning_rate_init):
+        raise AssertionError(
+            f"{label}: the first rate is {first[0]}, expected learning_rate_init "
+            f"= {learning_rate_init}."
+        )
+    if not all(np.isfinite(r) and r > 0 for r in first):
+        raise AssertionError(f"{label}: rates must be positive and finite.")
+    if not isinstance(sched.on_plateau(), bool | np.bool_):
+        raise AssertionError(f"{label}: on_plateau must return a bool.")
+    sched.reset(learning_rate_init)
+    again = [sched.learning_rate(t, t // 10) for t in range(200)]
+    if not np.allclose(first, again):
+        raise AssertionError(f"{label}: reset must restart the schedule.")
+
+
+def check_initializer(initializer, *, random_state=0):
+    """Check shapes, dtype, finiteness, reproducibility and symmetry breaking."""
+    init = get_initializer(initializer)
+    label = f"Initializer {initializer!r}"
+    for dtype in (np.float32, np.float64):
+        W, b = init.initialize(7, 5, np.random.RandomState(random_state), dtype)
+        W2, _ = init.initialize(7, 5, np.random.RandomState(random_state), dtype)
+        if W.shape != (7, 5) or b.shape != (5,):
+            raise AssertionError(
+                f"{label}: shapes {W.shape}, {b.shape}; expected (7, 5) and (5,)."
+            )
+        if W.dtype != dtype or b.dtype != dtype:
+            raise AssertionError(
+                f"{label}: dtype {W.dtype}, expected {np.dtype(dtype)}."
+            )
+        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+            raise AssertionError(f"{label}: non-finite initial weights.")
+        if not np.array_equal(W, W2):
+            raise AssertionError(f"{label}: not reproducible for a fixed random_state.")
+        if np.unique(W).size < W.size // 2:
+            raise AssertionError(
+                f"{label}: weights must differ to break the symmetry between units."
+            )

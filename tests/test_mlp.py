@@ -1,0 +1,311 @@
+"""MLPClassifier behaviour: accuracy, ecosystem integration, training features."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import load_digits, load_iris, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_mathdl import MLPClassifier
+from sklearn_mathdl.optimizers import SGD, Adam
+from sklearn_mathdl.schedules import StepDecay
+
+
+@pytest.fixture(scope="module")
+def digits_split():
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def test_digits_accuracy_with_default_settings(digits_split):
+    X_train, X_test, y_train, y_test = digits_split
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier(random_state=0).fit(X_train, y_train)
+    assert clf.score(X_test, y_test) >= 0.96
+
+
+def test_pipeline_and_grid_search_over_plugins(digits_split):
+    X_train, X_test, y_train, y_test = digits_split
+    pipe = make_pipeline(StandardScaler(), MLPClassifier(max_iter=30, random_state=0))
+    grid = GridSearchCV(
+        pipe,
+        {
+            "mlpclassifier__activation": ["relu", "tanh"],
+            "mlpclassifier__loss": ["log", "squared_hinge"],
+            "mlpclassifier__hidden_layer_sizes": [(32,), (32, 16)],
+        },
+        cv=2,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        grid.fit(X_train, y_train)
+    assert len(grid.cv_results_["params"]) == 8
+    assert grid.score(X_test, y_test) > 0.9
+
+
+def test_clone_and_pickle_give_identical_predictions(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        (8,),
+        activation="elu",
+        solver=SGD(momentum=0.5),
+        learning_rate_init=0.05,
+        max_iter=50,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+        refit = clone(clf).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(refit.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    # The unpickled network's views still point into its parameter vector.
+    restored.network_.params[:] = 0
+    assert np.all(restored.coefs_[0] == 0)
+    assert not hasattr(clf.solver, "velocity_"), "fit must not mutate its parameter"
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_binary_multiclass_multilabel(solver):
+    X, y = make_classification(200, 6, n_informative=4, random_state=0)
+    Xm, ym = make_classification(200, 6, n_informative=4, n_classes=3, random_state=0)
+    Y = np.column_stack([y, 1 - y, (X[:, 0] > 0).astype(int)])
+    kwargs = dict(
+        solver=solver,
+        batch_size=50,
+        learning_rate_init=0.01,
+        max_iter=200,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        binary = MLPClassifier((16,), **kwargs).fit(X, y)
+        multi = MLPClassifier((16,), **kwargs).fit(Xm, ym)
+        multilabel = MLPClassifier((16,), **kwargs).fit(X, Y)
+    assert binary.decision_function(X).shape == (200,)
+    assert np.array_equal(binary.predict(X), (binary.decision_function(X) > 0))
+    assert binary.score(X, y) > 0.9
+    assert multi.predict_proba(Xm).shape == (200, 3)
+    assert multi.score(Xm, ym) > 0.85
+    proba = multilabel.predict_proba(X)
+    assert proba.shape == (200, 3)
+    np.testing.assert_array_equal(multilabel.predict(X), (proba > 0.5).astype(int))
+    assert (multilabel.predict(X) == Y).mean() > 0.9
+
+
+def test_predict_log_proba_matches_log_of_proba(iris):
+    X, y = iris
+    clf = MLPClassifier((8,), solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
+    np.testing.assert_allclose(
+        np.exp(clf.predict_log_proba(X)), clf.predict_proba(X), rtol=1e-6
+    )
+
+
+def test_sparse_and_dense_inputs_agree(iris):
+    X, y = iris
+    dense = MLPClassifier((8,), max_iter=20, random_state=0, dtype="float64")
+    sparse = clone(dense)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        dense.fit(X, y)
+        sparse.fit(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), rtol=1e-10
+    )
+
+
+def test_float32_default_and_float64_on_request(iris):
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        f32 = MLPClassifier((8,), max_iter=5, random_state=0).fit(X, y)
+        f64 = MLPClassifier((8,), max_iter=5, random_state=0, dtype="float64").fit(X, y)
+    assert f32.coefs_[0].dtype == np.float32
+    assert f64.coefs_[0].dtype == np.float64
+    np.testing.assert_allclose(f32.predict_proba(X), f64.predict_proba(X), atol=1e-4)
+
+
+def test_per_layer_activations(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        (6, 5), activation=["maxout", "gelu"], solver="lbfgs", random_state=0
+    ).fit(X, y)
+    assert [type(a).__name__ for a in clf.network_.activations] == [
+        "Maxout",
+        "GELU",
+        "Identity",
+    ]
+    assert clf.coefs_[0].shape == (4, 12)  # maxout: 2 pieces per unit
+    assert clf.coefs_[1].shape == (6, 5)
+    assert clf.score(X, y) > 0.95
+
+
+def test_warm_start_keeps_optimizer_state(iris):
+    X, y = iris
+    kwargs = dict(max_iter=5, learning_rate_init=0.01, random_state=0, shuffle=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ten = MLPClassifier(
+            (8,), max_iter=10, learning_rate_init=0.01, random_state=0, shuffle=False
+        ).fit(X, y)
+        warm = MLPClassifier((8,), warm_start=True, **kwargs).fit(X, y)
+        optimizer = warm.optimizer_
+        warm.fit(X, y)
+    assert warm.optimizer_ is optimizer and warm.optimizer_.t_ == 10
+    assert warm.n_iter_ == 10 and len(warm.loss_curve_) == 10
+    # Five and five epochs with the Adam moments carried over are ten epochs.
+    np.testing.assert_allclose(warm.network_.params, ten.network_.params, rtol=1e-5)
+
+
+def test_partial_fit_equals_epochs_of_fit(iris):
+    X, y = iris
+    kwargs = dict(
+        learning_rate_init=0.01,
+        random_state=0,
+        shuffle=False,
+        schedule=StepDecay(drop=0.5, epochs_per_drop=2),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        full = MLPClassifier((8,), max_iter=4, **kwargs).fit(X, y)
+    partial = MLPClassifier((8,), **kwargs)
+    for _ in range(4):
+        partial.partial_fit(X, y, classes=np.unique(y))
+    assert partial.n_iter_ == 4 and partial.t_ == 4 * len(X)
+    np.testing.assert_allclose(partial.network_.params, full.network_.params, rtol=1e-5)
+
+
+def test_partial_fit_requires_classes_on_first_call(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="classes must be passed"):
+        MLPClassifier().partial_fit(X, y)
+
+
+def test_partial_fit_rejects_unknown_label(iris):
+    X, y = iris
+    clf = MLPClassifier((4,)).partial_fit(X, y, classes=[0, 1, 2])
+    before = clf.network_.params.copy()
+    with pytest.raises(ValueError, match=r"labels \[7\] that are not in classes"):
+        clf.partial_fit(X[:3], [0, 1, 7])
+    np.testing.assert_array_equal(clf.network_.params, before)
+
+
+def test_early_stopping_restores_best_weights(digits_split):
+    X_train, _, y_train, _ = digits_split
+    X_train = StandardScaler().fit_transform(X_train)
+    snapshots = []
+
+    def record(est, info):
+        snapshots.append((info["validation_score"], est.network_.params.copy()))
+
+    clf = MLPClassifier(
+        (32,),
+        early_stopping=True,
+        n_iter_no_change=3,
+        learning_rate_init=0.01,
+        max_iter=100,
+        random_state=0,
+        callbacks=record,
+    ).fit(X_train, y_train)
+    assert len(clf.validation_scores_) == clf.n_iter_ == len(snapshots)
+    assert len(clf.validation_loss_curve_) == clf.n_iter_
+    best = int(np.argmax(clf.validation_scores_))
+    assert best < clf.n_iter_ - 1, "stopped after a run of non-improving epochs"
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    np.testing.assert_array_equal(clf.network_.params, snapshots[best][1])
+
+
+def test_callback_returning_true_stops(iris):
+    X, y = iris
+    seen = []
+
+    def stop_at_three(est, info):
+        seen.append(info)
+        return info["epoch"] == 3
+
+    clf = MLPClassifier((4,), callbacks=[stop_at_three], max_iter=50).fit(X, y)
+    assert clf.n_iter_ == 3 and len(seen) == 3
+    assert {"epoch", "loss", "learning_rate", "time"} <= set(seen[0])
+    assert seen[-1]["loss"] == clf.loss_curve_[-1]
+
+
+def test_callback_stops_lbfgs(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        (4,), solver="lbfgs", callbacks=lambda est, info: info["epoch"] == 5
+    ).fit(X, y)
+    assert clf.n_iter_ == 5 and len(clf.loss_curve_) == 5
+
+
+def test_verbose_prints_one_line_per_epoch(iris, capsys):
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        MLPClassifier(
+            (4,), verbose=True, max_iter=4, early_stopping=True, validation_fraction=0.2
+        ).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4
+    assert all(
+        "loss =" in ln and "validation score" in ln and "time" in ln for ln in lines
+    )
+
+
+def test_class_weight_shifts_decisions():
+    X, y = make_classification(400, 5, weights=[0.9, 0.1], random_state=0)
+    kwargs = dict(hidden_layer_sizes=(8,), solver="lbfgs", random_state=0)
+    plain = MLPClassifier(**kwargs).fit(X, y)
+    balanced = MLPClassifier(class_weight="balanced", **kwargs).fit(X, y)
+    assert (balanced.predict(X) == 1).sum() > (plain.predict(X) == 1).sum()
+
+
+def test_sample_weight_equals_repetition_for_full_batch(iris):
+    X, y = iris
+    weights = np.random.default_rng(0).integers(1, 3, size=len(y))
+    kwargs = dict(
+        hidden_layer_sizes=(5,),
+        solver="lbfgs",
+        dtype="float64",
+        max_iter=30,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = MLPClassifier(**kwargs).fit(X, y, sample_weight=weights)
+        repeated = MLPClassifier(**kwargs).fit(
+            np.repeat(X, weights, axis=0), np.repeat(y, weights)
+        )
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-6
+    )
+
+
+def test_every_solver_and_schedule_object(iris):
+    X, y = iris
+    for solver in (SGD(momentum=0.0), SGD(nesterov=False), Adam(beta_1=0.8)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf = MLPClassifier(
+                (8,),
+                solver=solver,
+                learning_rate_init=0.05,
+                max_iter=200,
+                random_state=0,
+            ).fit(X, y)
+        assert clf.score(X, y) > 0.9, solver
+        assert clf.optimizer_ == solver and clf.optimizer_ is not solver

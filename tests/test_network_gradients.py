@@ -1,0 +1,113 @@
+"""Backpropagation through the dense core equals central finite differences.
+
+The seed's exercise: backprop must derive the error on every neuron correctly.
+With a single sample, :math:`\\partial L / \\partial b_l = \\delta_l`, the error
+on each neuron of layer l, so the one-sample check verifies every neuron's
+error, and the batch check every weight.
+"""
+
+import numpy as np
+import pytest
+
+from sklearn_mathdl import MLPClassifier
+from sklearn_mathdl._network import DenseNetwork
+from sklearn_mathdl.plugins import (
+    available_activations,
+    available_losses,
+    get_activation,
+    get_initializer,
+    get_loss,
+)
+from sklearn_mathdl.utils._plugin_checks import _numerical_gradient
+
+
+def network_gradient_error(activations, loss, n_samples, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_samples, 3))
+    Y = np.eye(3)[rng.integers(3, size=n_samples)]
+    weights = rng.uniform(0.5, 2, size=n_samples)
+    net = DenseNetwork([3, 4, 3, 3], activations, dtype=np.float64)
+    net.initialize(get_initializer("glorot_normal"), np.random.RandomState(seed))
+    net.params += 0.1 * rng.normal(size=net.params.shape)
+
+    output = net.forward(X, keep=True)
+    analytic = net.backward(loss.gradient(Y, output, sample_weight=weights)).copy()
+
+    def objective(theta):
+        net.params[...] = theta
+        return loss.value(Y, net.forward(X), sample_weight=weights)
+
+    numeric = _numerical_gradient(objective, net.params.copy())
+    scale = max(1.0, np.abs(numeric).max())
+    return np.abs(analytic - numeric).max() / scale
+
+
+PAIRS = [(a, lo) for a in available_activations() for lo in available_losses()]
+
+
+@pytest.mark.parametrize("activation, loss", PAIRS)
+def test_backprop_matches_finite_differences(activation, loss):
+    acts = [get_activation(activation), get_activation(activation)]
+    error = network_gradient_error(
+        [*acts, get_activation("identity")], get_loss(loss), n_samples=5
+    )
+    assert error < 1e-5, f"{activation} x {loss}: relative gradient error {error:.2e}"
+
+
+@pytest.mark.parametrize("activation", available_activations())
+def test_error_on_every_neuron_single_sample(activation):
+    acts = [get_activation(activation), get_activation("tanh")]
+    error = network_gradient_error(
+        [*acts, get_activation("softmax")], get_loss("l2"), n_samples=1, seed=3
+    )
+    assert error < 1e-5
+
+
+def test_backprop_detects_a_wrong_jacobian():
+    """The gradient test itself can fail: a wrong activation Jacobian is caught."""
+
+    class HalfTanh(type(get_activation("tanh"))):
+        def derivative(self, z):
+            return 0.5 * super().derivative(z)
+
+    error = network_gradient_error(
+        [HalfTanh(), HalfTanh(), get_activation("identity")],
+        get_loss("log"),
+        n_samples=5,
+    )
+    assert error > 1e-3
+
+
+@pytest.mark.parametrize("target", ["binary", "multiclass", "multilabel"])
+def test_estimator_objective_gradient(target):
+    """The estimator's penalised, weighted objective, through its target heads."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, 4))
+    if target == "binary":
+        y = rng.integers(2, size=12)
+    elif target == "multiclass":
+        y = rng.integers(4, size=12)
+    else:
+        y = rng.integers(2, size=(12, 3))
+    sw = rng.uniform(0.5, 2, size=12)
+    clf = MLPClassifier(
+        (5, 4),
+        activation=["elu", "maxout"],
+        loss="cauchy_schwarz",
+        alpha=0.3,
+        dtype="float64",
+        max_iter=1,
+        random_state=0,
+    )
+    clf.partial_fit(X, y, classes=None if target == "multilabel" else np.unique(y))
+    Y = clf._encode_targets(y, classes=None, reset=False)
+    net = clf.network_
+    clf._objective(net, X, Y, sw)
+    analytic = net.grad.copy()
+
+    def objective(theta):
+        net.params[...] = theta
+        return clf._objective(net, X, Y, sw)
+
+    numeric = _numerical_gradient(objective, net.params.copy())
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)

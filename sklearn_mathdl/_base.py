@@ -261,7 +261,7 @@ class BaseDenseEstimator(BaseEstimator):
         raise NotImplementedError
 
     def _fit_stochastic(self, X, y, Y, sample_weight, incremental):
-        network, optimizer, schedule = self.network_, self.optimizer_, self.schedule_
+        network, schedule = self.network_, self.schedule_
         early_stopping = self.early_stopping and not incremental
         if early_stopping:
             if not hasattr(self, "validation_scores_"):
@@ -273,43 +273,30 @@ class BaseDenseEstimator(BaseEstimator):
             )
         n_samples = X.shape[0]
         batch_size = self._batch_size(X)
-        rng = self._random_state
+        last_good = network.params.copy()  # the last parameters with a finite loss
         callbacks = self._callbacks()
         epochs = 1 if incremental else self.max_iter
         stopped = False
 
         for _ in range(epochs):
             start_time = time.perf_counter()
-            last_good = network.params.copy()
+            epoch_start = network.params.copy()
             try:
-                if self.shuffle:
-                    order = rng.permutation(n_samples)
-                    Xs, Ys = X[order], Y[order]
-                    sws = None if sample_weight is None else sample_weight[order]
-                else:
-                    Xs, Ys, sws = X, Y, sample_weight
-                total_loss, total_weight = 0.0, 0.0
-                for begin in range(0, n_samples, batch_size):
-                    batch = slice(begin, begin + batch_size)
-                    sw_b = None if sws is None else sws[batch]
-                    rate = schedule.learning_rate(self.n_updates_, self.n_iter_)
-                    loss = self._objective(network, Xs[batch], Ys[batch], sw_b)
-                    if not np.isfinite(loss):
-                        network.params[...] = last_good
-                        raise ValueError(
-                            f"The training loss became {loss} at epoch "
-                            f"{self.n_iter_ + 1}: the steps diverged. Lower "
-                            f"learning_rate_init (now {self.learning_rate_init}) "
-                            "or scale the features. The weights of the last "
-                            "completed epoch were kept."
-                        )
-                    optimizer.step(network.params, network.grad, rate)
-                    self.n_updates_ += 1
-                    weight = Ys[batch].shape[0] if sw_b is None else sw_b.sum()
-                    total_loss += loss * weight
-                    total_weight += weight
+                # Overflow during a diverging run is reported below, by name.
+                with np.errstate(over="ignore", invalid="ignore"):
+                    epoch_loss, rate = self._run_epoch(
+                        X, Y, sample_weight, batch_size, last_good
+                    )
+                if not np.isfinite(epoch_loss):
+                    raise ValueError(
+                        f"The training loss became {epoch_loss} at epoch "
+                        f"{self.n_iter_ + 1}: the steps diverged. Lower "
+                        f"learning_rate_init (now {self.learning_rate_init}) "
+                        "or scale the features. The weights of the last step "
+                        "with a finite loss were kept."
+                    )
             except KeyboardInterrupt:
-                network.params[...] = last_good
+                network.params[...] = epoch_start
                 warnings.warn(
                     "Training interrupted by the user: the weights of the last "
                     f"completed epoch ({self.n_iter_}) were kept.",
@@ -320,7 +307,6 @@ class BaseDenseEstimator(BaseEstimator):
 
             self.n_iter_ += 1
             self.t_ += n_samples
-            epoch_loss = total_loss / total_weight
             self.loss_curve_.append(epoch_loss)
             info = {
                 "epoch": self.n_iter_,
@@ -374,6 +360,39 @@ class BaseDenseEstimator(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=4,
             )
+
+    def _run_epoch(self, X, Y, sample_weight, batch_size, last_good):
+        """One pass of minibatch updates; returns the mean loss and the last rate.
+
+        Before each step, the parameters whose loss was just found finite are
+        copied to ``last_good``; if a loss (or the final parameters) is not
+        finite, they are restored from it and the mean loss is nan.
+        """
+        network, optimizer, schedule = self.network_, self.optimizer_, self.schedule_
+        n_samples = X.shape[0]
+        if self.shuffle:
+            order = self._random_state.permutation(n_samples)
+            X, Y = X[order], Y[order]
+            sample_weight = None if sample_weight is None else sample_weight[order]
+        total_loss, total_weight = 0.0, 0.0
+        for begin in range(0, n_samples, batch_size):
+            batch = slice(begin, begin + batch_size)
+            sw = None if sample_weight is None else sample_weight[batch]
+            rate = schedule.learning_rate(self.n_updates_, self.n_iter_)
+            loss = self._objective(network, X[batch], Y[batch], sw)
+            if not np.isfinite(loss):
+                network.params[...] = last_good
+                return np.nan, rate
+            np.copyto(last_good, network.params)
+            optimizer.step(network.params, network.grad, rate)
+            self.n_updates_ += 1
+            weight = Y[batch].shape[0] if sw is None else sw.sum()
+            total_loss += loss * weight
+            total_weight += weight
+        if not np.isfinite(network.params).all():
+            network.params[...] = last_good
+            return np.nan, rate
+        return total_loss / total_weight, rate
 
     def _fit_full_batch(self, X, Y, sample_weight):
         network, callbacks = self.network_, self._callbacks()

@@ -1,0 +1,207 @@
+"""Bad input gets a clear ValueError and never corrupts a fitted model."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_mathdl import MLPClassifier
+from sklearn_mathdl.activations import ReLU
+from sklearn_mathdl.optimizers import SGD
+
+
+@pytest.fixture
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture
+def fitted(iris):
+    X, y = iris
+    return MLPClassifier((8,), solver="lbfgs", max_iter=30, random_state=0).fit(X, y)
+
+
+def with_nan(X):
+    X = X.copy()
+    X[3, 1] = np.nan
+    return X
+
+
+def with_inf(X):
+    X = X.copy()
+    X[0, 0] = np.inf
+    return X
+
+
+BAD_FITS = [
+    ("nan", lambda X, y: (with_nan(X), y), {}, "Input X contains NaN"),
+    ("inf", lambda X, y: (with_inf(X), y), {}, "Input X contains infinity"),
+    ("one class", lambda X, y: (X, np.zeros_like(y)), {}, "only one class"),
+    ("empty", lambda X, y: (X[:0], y[:0]), {}, "0 sample"),
+    (
+        "unknown activation",
+        lambda X, y: (X, y),
+        {"activation": "reluu"},
+        "Unknown activation 'reluu'. Available activations: ",
+    ),
+    (
+        "unknown loss",
+        lambda X, y: (X, y),
+        {"loss": "hinje"},
+        "Unknown loss 'hinje'",
+    ),
+    (
+        "unknown solver",
+        lambda X, y: (X, y),
+        {"solver": "adamw"},
+        "Unknown optimizer 'adamw'",
+    ),
+    ("negative alpha", lambda X, y: (X, y), {"alpha": -1.0}, "'alpha' parameter"),
+    (
+        "activation list of wrong length",
+        lambda X, y: (X, y),
+        {"activation": ["relu", "tanh"]},
+        "activation has 2 entries but the network has 1 hidden layers",
+    ),
+    ("bad dtype", lambda X, y: (X, y), {"dtype": "int8"}, "dtype must be"),
+    (
+        "wrong feature count",
+        lambda X, y: (X[:, :3], y),
+        {"warm_start": True},
+        "X has 3 features, but MLPClassifier is expecting 4 features",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "make_input, params, message",
+    [case[1:] for case in BAD_FITS],
+    ids=[case[0] for case in BAD_FITS],
+)
+def test_bad_fit_input_raises_and_keeps_the_fitted_model(
+    fitted, iris, make_input, params, message
+):
+    X, y = iris
+    before = pickle.dumps(fitted)
+    proba = fitted.predict_proba(X)
+    bad_X, bad_y = make_input(X, y)
+    with pytest.raises(ValueError, match=message):
+        fitted.set_params(**params).fit(bad_X, bad_y)
+    fitted.set_params(**pickle.loads(before).get_params())
+    assert pickle.dumps(fitted) == before
+    np.testing.assert_array_equal(fitted.predict_proba(X), proba)
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "decision_function"])
+def test_wrong_feature_count_at_predict(fitted, iris, method):
+    X, _ = iris
+    with pytest.raises(ValueError, match="X has 2 features, but MLPClassifier"):
+        getattr(fitted, method)(X[:, :2])
+
+
+def test_nan_at_predict(fitted, iris):
+    X, _ = iris
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        fitted.predict(with_nan(X))
+
+
+def test_divergence_stops_with_advice_and_keeps_last_good_weights(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        (8,),
+        solver=SGD(momentum=0.0),
+        loss="l2",
+        learning_rate_init=0.05,
+        batch_size=16,
+        warm_start=True,
+        max_iter=20,
+        random_state=0,
+        shuffle=False,
+    )
+    with pytest.warns(Warning):
+        clf.fit(X, y)
+    good = clf.network_.params.copy()
+    proba = clf.predict_proba(X)
+    with pytest.raises(ValueError, match="Lower learning_rate_init"):
+        clf.fit(X * 1e20, y)  # float32 loss ~1e40 overflows at the first batch
+    np.testing.assert_array_equal(clf.network_.params, good)
+    np.testing.assert_array_equal(clf.predict_proba(X), proba)
+    assert clf.score(X, y) > 0.8
+
+
+def test_divergence_of_a_fresh_fit(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        (8,),
+        solver=SGD(momentum=0.9),
+        loss="l2",
+        learning_rate_init=1e4,
+        max_iter=50,
+        random_state=0,
+    )
+    with pytest.raises(ValueError, match="became (inf|nan)") as info:
+        clf.fit(X, y)
+    assert "The weights of the last step with a finite loss were kept" in str(
+        info.value
+    )
+    # Those weights give a finite loss on the training data, hence usable output.
+    Y = clf._encode_targets(y, classes=None, reset=False)
+    assert np.isfinite(clf._objective(clf.network_, X.astype(np.float32), Y, None))
+    assert np.all(np.isfinite(clf.predict_proba(X)))
+
+
+class InterruptingReLU(ReLU):
+    """Raises KeyboardInterrupt, as Ctrl-C would, at the n-th forward call."""
+
+    def __init__(self, at_call=10**9):
+        self.at_call = at_call
+        self.calls_ = 0
+
+    def forward(self, z):
+        self.calls_ += 1
+        if self.calls_ == self.at_call:
+            raise KeyboardInterrupt
+        return super().forward(z)
+
+
+def test_ctrl_c_keeps_the_last_completed_epoch(iris):
+    X, y = iris
+    after_epoch = {}
+
+    def record(est, info):
+        after_epoch[info["epoch"]] = est.network_.params.copy()
+
+    # 150 samples, batch 50: three forward calls per epoch; interrupt epoch 3.
+    clf = MLPClassifier(
+        (8,),
+        activation=InterruptingReLU(at_call=8),
+        batch_size=50,
+        max_iter=10,
+        callbacks=record,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match=r"interrupted .* last completed epoch \(2\)"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 2 and len(clf.loss_curve_) == 2
+    np.testing.assert_array_equal(clf.network_.params, after_epoch[2])
+    assert clf.predict(X).shape == y.shape
+
+
+def test_ctrl_c_during_lbfgs_keeps_last_iteration(iris):
+    X, y = iris
+    clf = MLPClassifier(
+        (8,),
+        activation=InterruptingReLU(at_call=15),
+        solver="lbfgs",
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf.fit(X, y)
+    assert 0 < clf.n_iter_ < 15
+    # The kept weights are those of the last completed iteration.
+    Y = clf._encode_targets(y, classes=None, reset=False)
+    loss = clf._objective(clf.network_, X.astype(np.float32), Y, None)
+    assert loss == pytest.approx(clf.loss_curve_[-1], rel=1e-5)

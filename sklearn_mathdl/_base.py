@@ -339,7 +339,9 @@ class BaseDenseEstimator(BaseEstimator):
             if incremental:
                 break
             if self._no_improvement_count > self.n_iter_no_change:
-                if schedule.on_plateau():
+                # on_plateau is optional for schedule plugins: default, stop.
+                on_plateau = getattr(schedule, "on_plateau", None)
+                if on_plateau is not None and on_plateau():
                     self._no_improvement_count = 0
                     if self.verbose:
                         print(
@@ -382,7 +384,7 @@ class BaseDenseEstimator(BaseEstimator):
             loss = self._objective(network, X[batch], Y[batch], sw)
             if not np.isfinite(loss):
                 network.params[...] = last_good
-                return np.nan, rate
+                return loss, rate
             np.copyto(last_good, network.params)
             optimizer.step(network.params, network.grad, rate)
             self.n_updates_ += 1

@@ -76,8 +76,9 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
         Minimum improvement of the training loss (or validation score, with
         ``early_stopping``) that resets the patience counter.
     n_iter_no_change : int, default=10
-        Epochs without improvement before the schedule's plateau rule applies
-        (stop, or reduce the rate for ``"adaptive"``).
+        The schedule's plateau rule (stop, or reduce the rate for
+        ``"adaptive"``) applies once more than this many consecutive epochs
+        have not improved by ``tol`` (as in scikit-learn).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data (stratified),
         stop when its accuracy stops improving, and restore the best weights.
@@ -116,7 +117,8 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
     n_updates_ : int
         Parameter updates made; the step count the schedule receives.
     loss_curve_ : list of float
-        Training loss (penalty included) at the end of each epoch.
+        Per epoch, the weighted mean over its minibatches of the training loss
+        (penalty included), each evaluated just before that minibatch's update.
     best_loss_ : float
         Smallest value of ``loss_curve_``.
     validation_loss_curve_ : list of float
@@ -258,7 +260,8 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
             labels = np.arange(y.shape[1])
         else:
             y = np.ravel(y)
-            labels = np.unique(y) if classes is None else np.asarray(classes)
+            # Sorted, as searchsorted below and scikit-learn's classes_ require.
+            labels = np.unique(y if classes is None else classes)
             if not reset:
                 labels = self.classes_
             unseen = np.setdiff1d(np.unique(y), labels)

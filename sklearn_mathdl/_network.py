@@ -1,7 +1,7 @@
 r"""The dense-network core: forward pass, backward pass, parameter packing.
 
-Shared by every estimator built on dense layers (``MLPClassifier``,
-``ShallowUniversalApproximator``). With :math:`A_0 = X`, layer :math:`l` computes
+Written once and shared by every estimator built on dense layers
+(``MLPClassifier`` now; the one-hidden-layer approximator reuses it). With :math:`A_0 = X`, layer :math:`l` computes
 
 .. math::
 

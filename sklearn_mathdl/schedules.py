@@ -4,7 +4,8 @@ A schedule is told the initial rate by :meth:`Schedule.reset`, returns the rate
 of update ``t`` (counted over the whole training, across epochs, ``warm_start``
 and ``partial_fit``) in epoch ``epoch`` from :meth:`Schedule.learning_rate`, and
 may react to a plateau of the monitored loss in :meth:`Schedule.on_plateau`
-(return True to keep training, False to let training stop).
+(optional; return True to keep training, False to let training stop, the
+behaviour of a schedule that does not define it).
 
 Robbins–Monro conditions. Stochastic gradient descent converges (for convex
 losses, to the minimiser; in general, to a stationary point) when

@@ -190,6 +190,18 @@ def test_partial_fit_equals_epochs_of_fit(iris):
     np.testing.assert_allclose(partial.network_.params, full.network_.params, rtol=1e-5)
 
 
+@pytest.mark.parametrize("classes", [[1, 0, 2], [2, 0, 1]])
+def test_partial_fit_with_classes_in_any_order(iris, classes):
+    X, y = iris
+    ordered = MLPClassifier((8,), learning_rate_init=0.01, random_state=0)
+    shuffled = clone(ordered)
+    for _ in range(5):
+        ordered.partial_fit(X, y, classes=[0, 1, 2])
+        shuffled.partial_fit(X, y, classes=classes)
+    np.testing.assert_array_equal(shuffled.classes_, [0, 1, 2])
+    np.testing.assert_array_equal(shuffled.predict_proba(X), ordered.predict_proba(X))
+
+
 def test_partial_fit_requires_classes_on_first_call(iris):
     X, y = iris
     with pytest.raises(ValueError, match="classes must be passed"):
@@ -293,6 +305,29 @@ def test_sample_weight_equals_repetition_for_full_batch(iris):
     np.testing.assert_allclose(
         weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-6
     )
+
+
+def test_minimal_schedule_plugin_without_on_plateau(iris):
+    X, y = iris
+
+    class Halving:
+        def reset(self, learning_rate_init):
+            self.rate = learning_rate_init
+
+        def learning_rate(self, t, epoch):
+            return self.rate / 2**epoch
+
+    clf = MLPClassifier(
+        (8,),
+        schedule=Halving(),
+        learning_rate_init=0.05,
+        n_iter_no_change=2,
+        tol=1.0,
+        random_state=0,
+    ).fit(X, y)
+    # Epoch 1 improves on inf; epochs 2-4 do not improve by tol=1, and a third
+    # such epoch exceeds n_iter_no_change=2: training stops, no AttributeError.
+    assert clf.n_iter_ == 4
 
 
 def test_every_solver_and_schedule_object(iris):

@@ -60,14 +60,25 @@ class DenseNetwork:
             yield (fan_in, fan_out), (fan_out,)
 
     def _n_params(self):
-        return sum(w[0] * w[1] + b[0] for w, b in self._shapes())
+        return self._n_weights() + sum(b[0] for _, b in self._shapes())
+
+    def _n_weights(self):
+        return sum(w[0] * w[1] for w, _ in self._shapes())
 
     def _unpack(self, flat):
+        """Views: every weight matrix first, then every bias vector.
+
+        Keeping the weights contiguous makes the L2 penalty and its gradient
+        one vector operation each (biases are not penalised).
+        """
         coefs, intercepts, start = [], [], 0
-        for w_shape, b_shape in self._shapes():
+        shapes = list(self._shapes())
+        for w_shape, _ in shapes:
             stop = start + w_shape[0] * w_shape[1]
             coefs.append(flat[start:stop].reshape(w_shape))
-            start, stop = stop, stop + b_shape[0]
+            start = stop
+        for _, b_shape in shapes:
+            stop = start + b_shape[0]
             intercepts.append(flat[start:stop])
             start = stop
         return coefs, intercepts
@@ -75,6 +86,11 @@ class DenseNetwork:
     def _make_views(self):
         self.coefs, self.intercepts = self._unpack(self.params)
         self._coef_grads, self._intercept_grads = self._unpack(self.grad)
+        n_weights = self._n_weights()
+        self._weights, self._weight_grads = (
+            self.params[:n_weights],
+            self.grad[:n_weights],
+        )
 
     # Views do not survive pickling: store the vector, rebuild the views.
     def __getstate__(self):
@@ -84,6 +100,8 @@ class DenseNetwork:
             "intercepts",
             "_coef_grads",
             "_intercept_grads",
+            "_weights",
+            "_weight_grads",
             "_inputs",
             "_pre_activations",
         ):
@@ -135,9 +153,8 @@ class DenseNetwork:
 
     def squared_weight_norm(self):
         """:math:`\\sum_l \\|W_l\\|_F^2` (biases are not penalised)."""
-        return sum(float(np.dot(W.ravel(), W.ravel())) for W in self.coefs)
+        return float(np.dot(self._weights, self._weights))
 
     def add_weight_decay(self, scale):
         """Add the gradient of :math:`\\tfrac{s}{2}\\sum_l\\|W_l\\|^2`, i.e. :math:`s W_l`."""
-        for W, gW in zip(self.coefs, self._coef_grads):
-            gW += scale * W
+        self._weight_grads += scale * self._weights

@@ -241,6 +241,24 @@ def load_average():
         return "load average n/a"
 
 
+def cpu_busy_fraction(seconds=1.0):
+    """Fraction of the machine's CPU time not idle during ``seconds`` (Linux)."""
+
+    def read():
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        return sum(values), values[3] + values[4]  # total, idle + iowait
+
+    try:
+        total0, idle0 = read()
+        time.sleep(seconds)
+        total1, idle1 = read()
+    except (OSError, ValueError, IndexError):
+        return None
+    total = total1 - total0
+    return 1 - (idle1 - idle0) / total if total else None
+
+
 def run_case(name, data, epochs, repeats, threads):
     X_train, X_test, y_train, y_test = data
     n_classes = np.unique(y_train).size
@@ -266,7 +284,6 @@ def run_case(name, data, epochs, repeats, threads):
     other = [t for t in ours_threads if t != ambient]
     for t in other:
         with threadpool_limits(t, user_api="blas"):
-            floor.epoch()  # warm-up at this thread count
             seconds = floor.epoch()
         print(f"  GEMM floor with {t} BLAS thread(s) (as inside ours): {seconds:.3f} s")
 
@@ -345,6 +362,18 @@ def main(argv=None):
     args = parse_args(argv)
     epochs = 3 if args.quick else 10
     print(f"BLAS: {blas_summary()}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    busy = cpu_busy_fraction()
+    print(
+        f"cores available: {cores or os.cpu_count()}; {load_average()}; CPU busy "
+        + ("n/a" if busy is None else f"{busy:.0%}")
+        + " in the second before the start"
+    )
+    if busy is not None and busy > 0.25:
+        print(
+            "WARNING: other processes are using the CPU; timings, multi-threaded "
+            "BLAS ones above all, will be unreliable."
+        )
     if args.threads is not None:
         print(f"--threads {args.threads}: BLAS limited to {args.threads} thread(s)")
     limits = (

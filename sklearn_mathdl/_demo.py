@@ -60,25 +60,14 @@ def run_demo(figures="mathdl_figures", quick=False, out=print):
     ours_acc = best.score(X_test, y_test)
     out(f"   best pipeline, held-out accuracy: {ours_acc:.3f}\n")
 
-    params = best[-1].get_params()
-    theirs = make_pipeline(
-        StandardScaler(),
-        SklearnMLP(
-            hidden_layer_sizes=params["hidden_layer_sizes"],
-            max_iter=max_iter,
-            random_state=0,
-        ),
-    )
-    ours = make_pipeline(
-        StandardScaler(),
-        MLPClassifier(
-            hidden_layer_sizes=params["hidden_layer_sizes"],
-            max_iter=max_iter,
-            random_state=0,
-        ),
-    )
+    hidden = best[-1].get_params()["hidden_layer_sizes"]
+    contenders = {"sklearn_mathdl": MLPClassifier, "scikit-learn": SklearnMLP}
     timings = {}
-    for name, model in (("sklearn_mathdl", ours), ("scikit-learn", theirs)):
+    for name, estimator in contenders.items():
+        model = make_pipeline(
+            StandardScaler(),
+            estimator(hidden_layer_sizes=hidden, max_iter=max_iter, random_state=0),
+        )
         start = time.perf_counter()
         model.fit(X_train, y_train)
         timings[name] = (

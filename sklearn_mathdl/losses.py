@@ -43,6 +43,23 @@ import numpy as np
 from sklearn_mathdl.plugins import register_loss
 from sklearn_mathdl.plugins._base import Plugin
 
+#: The registered names of the twelve losses of Janocha & Czarnecki's table,
+#: in the table's order.
+JANOCHA_CZARNECKI_TABLE = (
+    "l1",
+    "l2",
+    "expectation",
+    "regularised_expectation",
+    "chebyshev",
+    "hinge",
+    "squared_hinge",
+    "cubed_hinge",
+    "log",
+    "squared_log",
+    "tanimoto",
+    "cauchy_schwarz",
+)
+
 
 def log_softmax(o):
     """Row-wise :math:`\\log\\operatorname{softmax}(o)`, by log-sum-exp."""

@@ -11,7 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_mathdl import MLPClassifier
 from sklearn_mathdl.activations import ElementwiseActivation, Sigmoid, Softmax
-from sklearn_mathdl.losses import LogLoss, Loss, SoftmaxLoss
+from sklearn_mathdl.losses import JANOCHA_CZARNECKI_TABLE, LogLoss, Loss, SoftmaxLoss
 from sklearn_mathdl.optimizers import SGD
 from sklearn_mathdl.plugins import (
     ACTIVATIONS,
@@ -91,6 +91,10 @@ def test_seed_plugins_are_registered():
         available_schedules()
     )
     assert {"glorot_uniform", "he_normal"} <= set(available_initializers())
+
+
+def test_public_table_constant_is_the_papers_table():
+    assert JANOCHA_CZARNECKI_TABLE == tuple(JANOCHA_TABLE)
 
 
 def test_alias_resolves_to_same_plugin():

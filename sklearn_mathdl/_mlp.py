@@ -160,12 +160,19 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
     Examples
     --------
     >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
     >>> from sklearn_mathdl import MLPClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = MLPClassifier((16,), activation="tanh", loss="squared_hinge",
-    ...                     max_iter=300, random_state=0).fit(X, y)
-    >>> clf.score(X, y) > 0.9
-    True
+    >>> clf = make_pipeline(
+    ...     StandardScaler(),
+    ...     MLPClassifier((16,), activation="tanh", loss="squared_hinge",
+    ...                   solver="lbfgs", random_state=0),
+    ... ).fit(X, y)
+    >>> clf.predict(X[:3])
+    array([0, 0, 0])
+    >>> clf.score(X, y)
+    1.0
     """
 
     _parameter_constraints: dict = {

@@ -23,6 +23,18 @@ class Registry:
     required_methods : tuple of str
         Methods a plugin object must have; checked on lookup so that a wrong
         object fails at ``fit`` with a message naming what is missing.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.plugins import available_activations, get_activation
+    >>> get_activation("leaky_relu")
+    LeakyReLU(slope=0.1)
+    >>> "maxout" in available_activations()
+    True
+    >>> get_activation("rectifier")
+    Traceback (most recent call last):
+    ...
+    ValueError: Unknown activation 'rectifier'. Available activations: [...]...
     """
 
     def __init__(self, kind, required_methods=()):

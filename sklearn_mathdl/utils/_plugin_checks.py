@@ -124,6 +124,20 @@ def check_activation(activation, *, n_units=3, random_state=0):
     ------
     AssertionError
         Naming the activation, the point and the error.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.activations import Sigmoid
+    >>> from sklearn_mathdl.utils import check_activation
+    >>> check_activation("tanh")  # silent: the Jacobian is right
+    >>> class Wrong(Sigmoid):
+    ...     def derivative(self, z):  # forgot the factor (1 - sigma)
+    ...         return self.forward(z)
+    >>> check_activation(Wrong())
+    Traceback (most recent call last):
+    ...
+    AssertionError: Activation Wrong(): analytic derivative disagrees with central
+    finite differences at the random point, entry (...) (x = ...): analytic ...
     """
     act = get_activation(activation)
     label = f"Activation {activation!r}"
@@ -179,6 +193,12 @@ def check_loss(loss, *, n_classes=4, random_state=0):
     ------
     AssertionError
         Naming the loss, the point and the error.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.utils import check_loss
+    >>> for name in ("log", "hinge", "cauchy_schwarz"):
+    ...     check_loss(name)  # silent when the gradient is right
     """
     fn = get_loss(loss)
     label = f"Loss {loss!r}"

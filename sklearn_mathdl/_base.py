@@ -47,10 +47,6 @@ def value_and_gradient(loss, y, o, sample_weight=None):
     )
 
 
-class _TrainingStopped(Exception):
-    """Raised inside the training loop to end it cleanly."""
-
-
 class BaseDenseEstimator(BaseEstimator):
     """Base class of estimators trained by backpropagation through dense layers.
 
@@ -115,12 +111,16 @@ class BaseDenseEstimator(BaseEstimator):
         return [get_activation(spec) for _ in range(n_hidden)]
 
     def _resolve_dtype(self):
-        dtype = np.dtype(self.dtype) if self.dtype is not None else None
-        if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        # By name: numpy compares np.dtype("float64") == None as True.
+        try:
+            name = np.dtype(self.dtype).name if self.dtype is not None else None
+        except TypeError:
+            name = None
+        if name not in ("float32", "float64"):
             raise ValueError(
                 f"dtype must be 'float32' or 'float64', got {self.dtype!r}."
             )
-        return dtype
+        return np.dtype(name)
 
     def _resolve_plugins(self):
         """Look every plugin up; raises before any fitted state is touched."""

@@ -294,17 +294,14 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
             self._multilabel = multilabel
         n_classes = self.classes_.size
         if multilabel:
-            Y = np.empty((y.shape[0], 2 * n_classes), dtype=self._dtype())
+            Y = np.empty((y.shape[0], 2 * n_classes), dtype=self._resolve_dtype())
             Y[:, 0::2] = 1 - y
             Y[:, 1::2] = y
             return Y
         index = np.searchsorted(self.classes_, y)
-        Y = np.zeros((y.shape[0], n_classes), dtype=self._dtype())
+        Y = np.zeros((y.shape[0], n_classes), dtype=self._resolve_dtype())
         Y[np.arange(y.shape[0]), index] = 1
         return Y
-
-    def _dtype(self):
-        return self._resolve_dtype()
 
     def _n_outputs(self):
         return 2 * self.classes_.size if self._multilabel else self.classes_.size

@@ -67,6 +67,8 @@ BAD_FITS = [
         "activation has 2 entries but the network has 1 hidden layers",
     ),
     ("bad dtype", lambda X, y: (X, y), {"dtype": "int8"}, "dtype must be"),
+    ("unparsable dtype", lambda X, y: (X, y), {"dtype": "fp32"}, "dtype must be"),
+    ("None dtype", lambda X, y: (X, y), {"dtype": None}, "dtype must be"),
     (
         "wrong feature count",
         lambda X, y: (X[:, :3], y),

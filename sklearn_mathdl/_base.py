@@ -468,6 +468,24 @@ class BaseDenseEstimator(BaseEstimator):
         check_is_fitted(self, "network_")
         return self.network_.intercepts
 
+    @property
+    def loss_(self):
+        """The training loss at the end of fitting (scikit-learn's ``loss_``)."""
+        check_is_fitted(self, "network_")
+        return self.loss_curve_[-1] if self.loss_curve_ else np.nan
+
+    @property
+    def n_layers_(self):
+        """Number of layers, input and output included (scikit-learn's ``n_layers_``)."""
+        check_is_fitted(self, "network_")
+        return len(self.network_.layer_sizes)
+
+    @property
+    def n_outputs_(self):
+        """Number of output units."""
+        check_is_fitted(self, "network_")
+        return self.network_.layer_sizes[-1]
+
     def _forward(self, X):
         check_is_fitted(self, "network_")
         X = self._validate_prediction_data(X)

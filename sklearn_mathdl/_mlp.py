@@ -116,6 +116,12 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
         Training samples seen by the solver.
     n_updates_ : int
         Parameter updates made; the step count the schedule receives.
+    loss_ : float
+        The last value of ``loss_curve_``.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units (2 per label for multilabel targets).
     loss_curve_ : list of float
         Per epoch, the weighted mean over its minibatches of the training loss
         (penalty included), each evaluated just before that minibatch's update.

@@ -108,6 +108,22 @@ def test_binary_multiclass_multilabel(solver):
     assert (multilabel.predict(X) == Y).mean() > 0.9
 
 
+def test_sklearn_fitted_attributes(iris):
+    from sklearn.neural_network import MLPClassifier as SklearnMLP
+
+    X, y = iris
+    kwargs = dict(hidden_layer_sizes=(8, 6), max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = MLPClassifier(**kwargs).fit(X, y)
+        theirs = SklearnMLP(**kwargs).fit(X, y)
+    assert ours.n_layers_ == theirs.n_layers_ == 4
+    assert ours.n_outputs_ == theirs.n_outputs_ == 3
+    assert ours.loss_ == ours.loss_curve_[-1]
+    assert [c.shape for c in ours.coefs_] == [c.shape for c in theirs.coefs_]
+    assert ours.t_ == theirs.t_ == 3 * len(X)
+
+
 def test_predict_log_proba_matches_log_of_proba(iris):
     X, y = iris
     clf = MLPClassifier((8,), solver="lbfgs", max_iter=50, random_state=0).fit(X, y)

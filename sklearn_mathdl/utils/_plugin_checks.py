@@ -101,9 +101,24 @@ def _check_float32_preserved(label, fn, *arrays):
         )
 
 
-def _avoid_kinks(z, margin=1e-3):
-    """Move points away from 0, where ReLU-like plugins are not differentiable."""
-    return np.where(np.abs(z) < margin, np.copysign(margin, z) + z, z)
+def _test_points(rng, shape, kink_margin=1e-3):
+    """Random, large (x10) and extreme (|x| in [5e3, 1e4]) points of ``shape``.
+
+    Entries are kept at least ``kink_margin`` away from 0, where ReLU-like
+    functions are not differentiable and finite differences would straddle
+    the kink.
+    """
+    points = {
+        "random": rng.normal(size=shape),
+        "large": 10 * rng.normal(size=shape),
+        "extreme": 1e4
+        * rng.choice([-1.0, 1.0], size=shape)
+        * rng.uniform(0.5, 1.0, size=shape),
+    }
+    return {
+        name: np.where(np.abs(x) < kink_margin, np.copysign(kink_margin, x) + x, x)
+        for name, x in points.items()
+    }
 
 
 def check_activation(activation, *, n_units=3, random_state=0):
@@ -143,15 +158,7 @@ def check_activation(activation, *, n_units=3, random_state=0):
     label = f"Activation {activation!r}"
     rng = np.random.default_rng(random_state)
     width = n_units * getattr(act, "pieces", 1)
-    points = {
-        "random": rng.normal(size=(4, width)),
-        "large": 10 * rng.normal(size=(4, width)),
-        "extreme": 1e4
-        * rng.choice([-1.0, 1.0], size=(4, width))
-        * rng.uniform(0.5, 1.0, size=(4, width)),
-    }
-    for point_name, z in points.items():
-        z = _avoid_kinks(z)
+    for point_name, z in _test_points(rng, (4, width)).items():
         a = _finite_and_quiet(label, point_name, act.forward, z)
         if a.shape != (z.shape[0], n_units):
             raise AssertionError(
@@ -205,16 +212,8 @@ def check_loss(loss, *, n_classes=4, random_state=0):
     rng = np.random.default_rng(random_state)
     n = 5
     y = np.eye(n_classes)[rng.integers(n_classes, size=n)]
-    points = {
-        "random": rng.normal(size=(n, n_classes)),
-        "large": 10 * rng.normal(size=(n, n_classes)),
-        "extreme": 1e4
-        * rng.choice([-1.0, 1.0], size=(n, n_classes))
-        * rng.uniform(0.5, 1.0, size=(n, n_classes)),
-    }
     weights = rng.uniform(0.5, 2.0, size=n)
-    for point_name, o in points.items():
-        o = _avoid_kinks(o)
+    for point_name, o in _test_points(rng, (n, n_classes)).items():
         for sw in (None, weights):
             name = point_name + ("" if sw is None else " (weighted)")
             value = _finite_and_quiet(label, name, fn.value, y, o, sw)

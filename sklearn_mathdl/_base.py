@@ -152,7 +152,7 @@ class BaseDenseEstimator(BaseEstimator):
         """
         output = network.forward(X, keep=True)
         value, grad_output = self._loss_and_gradient(Y, output, sample_weight)
-        network.backward(grad_output.astype(network.dtype, copy=False))
+        network.backward(grad_output)
         if self.alpha:
             total = X.shape[0] if sample_weight is None else sample_weight.sum()
             value += 0.5 * self.alpha * network.squared_weight_norm() / total

@@ -134,9 +134,10 @@ class DenseNetwork:
     def backward(self, grad_output):
         """Fill ``self.grad`` with :math:`\\partial L/\\partial\\theta` from :math:`\\partial L/\\partial o`.
 
-        Uses the activations cached by the last ``forward(X, keep=True)``.
+        Uses the activations cached by the last ``forward(X, keep=True)`` and
+        releases them, so that a fitted network holds no training data.
         """
-        delta = grad_output
+        delta = grad_output.astype(self.dtype, copy=False)
         for layer in range(len(self.coefs) - 1, -1, -1):
             act = self.activations[layer]
             delta = act.backward(self._pre_activations[layer], delta)
@@ -149,6 +150,7 @@ class DenseNetwork:
             delta.sum(axis=0, out=self._intercept_grads[layer])
             if layer > 0:
                 delta = delta @ self.coefs[layer].T
+        self._inputs = self._pre_activations = None
         return self.grad
 
     def squared_weight_norm(self):

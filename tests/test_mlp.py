@@ -74,6 +74,8 @@ def test_clone_and_pickle_give_identical_predictions(iris):
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(refit.predict_proba(X), clf.predict_proba(X))
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    # The fitted network keeps no training batch or activations.
+    assert clf.network_._inputs is None and clf.network_._pre_activations is None
     # The unpickled network's views still point into its parameter vector.
     restored.network_.params[:] = 0
     assert np.all(restored.coefs_[0] == 0)
@@ -346,7 +348,7 @@ def test_minimal_schedule_plugin_without_on_plateau(iris):
     assert clf.n_iter_ == 4
 
 
-def test_every_solver_and_schedule_object(iris):
+def test_configured_solver_objects_train_and_are_copied(iris):
     X, y = iris
     for solver in (SGD(momentum=0.0), SGD(nesterov=False), Adam(beta_1=0.8)):
         with warnings.catch_warnings():

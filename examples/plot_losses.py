@@ -6,7 +6,7 @@ networks, and show that the L1 and L2 distances between the one-hot target and
 the softmax (``expectation`` and ``regularised_expectation``) are justified
 classification objectives, with a reading in terms of expected
 misclassification. Every loss of their table is registered in
-:mod:`sklearn_mathdl.losses`, so the experiment is a loop over names: the
+:mod:`sklearn_mathdl.neural_network.losses`, so the experiment is a loop over names: the
 network (one hidden layer of 64 ReLU units), the optimizer (Adam,
 :math:`\\eta_0 = 10^{-3}`), the epoch budget and the initial weights are the
 same for every loss, and no loss is tuned.
@@ -37,7 +37,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_mathdl import MLPClassifier
-from sklearn_mathdl.losses import JANOCHA_CZARNECKI_TABLE
+from sklearn_mathdl.neural_network.losses import JANOCHA_CZARNECKI_TABLE
 
 QUICK = os.environ.get("MATHDL_QUICK", "") not in ("", "0")
 FIGURES = Path(os.environ.get("MATHDL_FIGURES", "mathdl_figures"))

@@ -1,21 +1,16 @@
 """sklearn_mathdl: the mathematics of deep learning as scikit-learn estimators.
 
-Estimators are plugin-based: activations, losses, optimizers, learning-rate
-schedules and initializers are looked up by name in registries
-(:mod:`sklearn_mathdl.plugins`) that third-party packages extend through entry
-points.
+The package is laid out by estimator family, as scikit-learn is:
+
+- :mod:`sklearn_mathdl.neural_network`: the dense-network core, the MLPs and
+  their plugins (activations, losses, optimizers, schedules, initializers);
+- :mod:`sklearn_mathdl.plugins`: the one registry mechanism shared by every
+  kind of plugin, extended by third-party packages through entry points;
+- :mod:`sklearn_mathdl.utils`: the public plugin checkers (finite differences).
 """
 
-# Importing the plugin modules registers the built-in plugins.
-from sklearn_mathdl import (  # noqa: F401
-    activations,
-    initializers,
-    losses,
-    optimizers,
-    plugins,
-    schedules,
-)
-from sklearn_mathdl._mlp import MLPClassifier
+from sklearn_mathdl import plugins  # noqa: F401
+from sklearn_mathdl.neural_network import MLPClassifier
 
 __version__ = "0.1.0"
 

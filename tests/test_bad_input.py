@@ -8,8 +8,8 @@ from sklearn.datasets import load_iris
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_mathdl import MLPClassifier
-from sklearn_mathdl.activations import ReLU
-from sklearn_mathdl.optimizers import SGD
+from sklearn_mathdl.neural_network.activations import ReLU
+from sklearn_mathdl.neural_network.optimizers import SGD
 
 
 @pytest.fixture

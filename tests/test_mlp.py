@@ -14,8 +14,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_mathdl import MLPClassifier
-from sklearn_mathdl.optimizers import SGD, Adam
-from sklearn_mathdl.schedules import StepDecay
+from sklearn_mathdl.neural_network.optimizers import SGD, Adam
+from sklearn_mathdl.neural_network.schedules import StepDecay
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sklearn_mathdl import MLPClassifier
-from sklearn_mathdl._network import DenseNetwork
+from sklearn_mathdl.neural_network._network import DenseNetwork
 from sklearn_mathdl.plugins import (
     available_activations,
     available_losses,

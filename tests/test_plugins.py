@@ -10,9 +10,19 @@ from sklearn.datasets import load_iris
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_mathdl import MLPClassifier
-from sklearn_mathdl.activations import ElementwiseActivation, Sigmoid, Softmax
-from sklearn_mathdl.losses import JANOCHA_CZARNECKI_TABLE, LogLoss, Loss, SoftmaxLoss
-from sklearn_mathdl.optimizers import SGD
+from sklearn_mathdl.neural_network.activations import (
+    ElementwiseActivation,
+    Sigmoid,
+    Softmax,
+)
+from sklearn_mathdl.neural_network.losses import (
+    JANOCHA_CZARNECKI_TABLE,
+    LogLoss,
+    Loss,
+    SoftmaxLoss,
+)
+from sklearn_mathdl.neural_network.optimizers import SGD
+from sklearn_mathdl.neural_network.schedules import Schedule
 from sklearn_mathdl.plugins import (
     ACTIVATIONS,
     REGISTRIES,
@@ -26,7 +36,6 @@ from sklearn_mathdl.plugins import (
     register_activation,
     register_loss,
 )
-from sklearn_mathdl.schedules import Schedule
 from sklearn_mathdl.utils import (
     check_activation,
     check_initializer,
@@ -301,7 +310,7 @@ def test_plugin_registered_after_import_trains(clean_registries):
 
 ENTRY_POINT_MODULE = """
 import numpy as np
-from sklearn_mathdl.activations import ElementwiseActivation
+from sklearn_mathdl.neural_network.activations import ElementwiseActivation
 
 
 class Softsign(ElementwiseActivation):

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sklearn_mathdl.losses import SoftmaxLoss
+from sklearn_mathdl.neural_network.losses import SoftmaxLoss
 from sklearn_mathdl.plugins import available_losses, get_activation, get_loss
 
 SOFTMAX_LOSSES = [n for n in available_losses() if isinstance(get_loss(n), SoftmaxLoss)]

@@ -9,8 +9,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_mathdl import MLPClassifier
-from sklearn_mathdl.optimizers import SGD
-from sklearn_mathdl.schedules import (
+from sklearn_mathdl.neural_network.optimizers import SGD
+from sklearn_mathdl.neural_network.schedules import (
     Constant,
     InverseScaling,
     ReduceOnPlateau,

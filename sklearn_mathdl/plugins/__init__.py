@@ -1,4 +1,5 @@
-"""Plugin registries: activations, losses, optimizers, schedules, initializers.
+"""Plugin registries: activations, losses, optimizers, schedules, initializers,
+kernels and tokenizers.
 
 Every kind uses the same mechanism (:class:`Registry`):
 
@@ -20,6 +21,10 @@ LOSSES = Registry("loss", required_methods=("value", "gradient"))
 OPTIMIZERS = Registry("optimizer", required_methods=("initialize",))
 SCHEDULES = Registry("schedule", required_methods=("reset", "learning_rate"))
 INITIALIZERS = Registry("initializer", required_methods=("initialize",))
+# Kernels (kernel_ridge family): ``__call__(X, Y=None)`` returns the matrix k(X, Y).
+KERNELS = Registry("kernel", required_methods=("__call__",))
+# Tokenizers (sentiment family): ``__call__(text)`` returns a list of tokens.
+TOKENIZERS = Registry("tokenizer", required_methods=("__call__",))
 
 register_activation = ACTIVATIONS.register
 get_activation = ACTIVATIONS.get
@@ -41,8 +46,25 @@ register_initializer = INITIALIZERS.register
 get_initializer = INITIALIZERS.get
 available_initializers = INITIALIZERS.available
 
+register_kernel = KERNELS.register
+get_kernel = KERNELS.get
+available_kernels = KERNELS.available
+
+register_tokenizer = TOKENIZERS.register
+get_tokenizer = TOKENIZERS.get
+available_tokenizers = TOKENIZERS.available
+
 REGISTRIES = {
-    r.kind: r for r in (ACTIVATIONS, LOSSES, OPTIMIZERS, SCHEDULES, INITIALIZERS)
+    r.kind: r
+    for r in (
+        ACTIVATIONS,
+        LOSSES,
+        OPTIMIZERS,
+        SCHEDULES,
+        INITIALIZERS,
+        KERNELS,
+        TOKENIZERS,
+    )
 }
 
 __all__ = [
@@ -63,4 +85,10 @@ __all__ = [
     "register_initializer",
     "get_initializer",
     "available_initializers",
+    "register_kernel",
+    "get_kernel",
+    "available_kernels",
+    "register_tokenizer",
+    "get_tokenizer",
+    "available_tokenizers",
 ]

@@ -142,7 +142,7 @@ def check_activation(activation, *, n_units=3, random_state=0):
 
     Examples
     --------
-    >>> from sklearn_mathdl.activations import Sigmoid
+    >>> from sklearn_mathdl.neural_network.activations import Sigmoid
     >>> from sklearn_mathdl.utils import check_activation
     >>> check_activation("tanh")  # silent: the Jacobian is right
     >>> class Wrong(Sigmoid):

@@ -7,7 +7,6 @@ stopping with best-weight restoration, callbacks, and the recovery rules
 (non-finite loss, Ctrl-C).
 """
 
-import os
 import time
 import warnings
 from numbers import Integral, Real
@@ -19,9 +18,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
-from threadpoolctl import threadpool_limits
 
-from sklearn_mathdl._network import DenseNetwork
+from sklearn_mathdl.neural_network._network import DenseNetwork
 from sklearn_mathdl.plugins import (
     get_activation,
     get_initializer,
@@ -29,6 +27,7 @@ from sklearn_mathdl.plugins import (
     get_optimizer,
     get_schedule,
 )
+from sklearn_mathdl.utils._threads import blas_threads
 
 # BLAS threads pay off only once a layer's matrix product is large: below this
 # many multiply-adds per thread, thread start-up costs more than it saves
@@ -176,7 +175,7 @@ class BaseDenseEstimator(BaseEstimator):
             self.__dict__.clear()
             self.__dict__.update(saved_state)
             raise
-        with threadpool_limits(limits=self._blas_threads(X), user_api="blas"):
+        with blas_threads(self._blas_threads(X)):
             if self.optimizer_.full_batch:
                 self._fit_full_batch(X, Y, sample_weight)
             else:
@@ -244,12 +243,15 @@ class BaseDenseEstimator(BaseEstimator):
         return _check_sample_weight(sample_weight, X, dtype=X.dtype)
 
     def _blas_threads(self, X):
-        """Threads for the largest product of a batch, never more than the cores."""
+        """Threads worth starting for the largest product of a batch.
+
+        :func:`~sklearn_mathdl.utils._threads.blas_threads` caps the count by
+        the cores and by any limit the user already set.
+        """
         batch = X.shape[0] if self.optimizer_.full_batch else self._batch_size(X)
         sizes = self.network_.layer_sizes
         largest = max(a * b for a, b in zip(sizes[:-1], sizes[1:])) * batch
-        wanted = max(1, largest // _MULTIPLY_ADDS_PER_BLAS_THREAD)
-        return int(min(wanted, _available_cores()))
+        return max(1, largest // _MULTIPLY_ADDS_PER_BLAS_THREAD)
 
     def _batch_size(self, X):
         n = X.shape[0]
@@ -524,13 +526,6 @@ class _BatchGatherer:
             X_b = self.X[rows]
         Y_b = np.take(self.Y, rows, axis=0, out=self.Y_buffer[:n])
         return X_b, Y_b, None if sw is None else sw[rows]
-
-
-def _available_cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _epoch_line(info):

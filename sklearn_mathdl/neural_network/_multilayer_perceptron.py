@@ -11,8 +11,11 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import validate_data
 
-from sklearn_mathdl._base import BaseDenseEstimator, value_and_gradient
-from sklearn_mathdl.losses import softmax
+from sklearn_mathdl.neural_network._training import (
+    BaseDenseEstimator,
+    value_and_gradient,
+)
+from sklearn_mathdl.neural_network.losses import softmax
 
 
 class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
@@ -28,7 +31,7 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
         + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2
 
     over minibatches, where :math:`\ell` is any loss of the Janocha &
-    Czarnecki (2017) table (:mod:`sklearn_mathdl.losses`; categorical
+    Czarnecki (2017) table (:mod:`sklearn_mathdl.neural_network.losses`; categorical
     cross-entropy by default) and :math:`w_i` the sample weights (times the
     class weights). Gradients are obtained by backpropagation through the
     vector–Jacobian products of the activations, so every activation/loss

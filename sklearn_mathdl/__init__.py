@@ -10,8 +10,13 @@ The package is laid out by estimator family, as scikit-learn is:
 """
 
 from sklearn_mathdl import plugins  # noqa: F401
-from sklearn_mathdl.neural_network import MLPClassifier
+from sklearn_mathdl.neural_network import MLPClassifier, MLPRegressor
+from sklearn_mathdl.neural_network import ShallowUniversalApproximator
+from sklearn_mathdl import theory  # noqa: F401
+from sklearn_mathdl import datasets, sentiment  # noqa: F401  (registers tokenizers)
+from sklearn_mathdl.sentiment import LeastSquaresSentiment
+from sklearn_mathdl.kernel_ridge import RepresenterKernelRegressor  # registers kernels
 
 __version__ = "0.1.0"
 
-__all__ = ["MLPClassifier", "__version__"]
+__all__ = ["MLPClassifier", "MLPRegressor", "ShallowUniversalApproximator", "LeastSquaresSentiment", "RepresenterKernelRegressor", "__version__"]

@@ -1,0 +1,110 @@
+r"""Tokenizers: text → list of tokens, registered in the ``tokenizer`` registry.
+
+A tokenizer is any callable ``tokenizer(text) -> list of str``. The built-in
+ones are :class:`Tokenizer` subclasses registered by name:
+
+- ``"word"`` (default, :class:`WordTokenizer`): runs of letters and digits,
+  with inner apostrophes kept, so that negations stay one token
+  (``"isn't"``, ``"don’t"`` → ``"don't"``);
+- ``"whitespace"`` (:class:`WhitespaceTokenizer`): ``text.split()``.
+
+Fast counting
+-------------
+A tokenizer whose class sets ``whitespace_separable = True`` promises that its
+tokens never contain whitespace, that is
+
+.. math::
+
+    \mathrm{tok}(t) = \mathrm{tok}(c_1) \,\|\, \mathrm{tok}(c_2) \,\|\, \cdots
+    \qquad (t = c_1 \;\text{␣}\; c_2 \;\text{␣}\; \cdots,\ c_k\ \text{the
+    whitespace-separated chunks of}\ t).
+
+The vocabulary builder then splits texts with :meth:`str.split` (C speed) and
+calls the tokenizer once per *distinct* chunk instead of once per text, which
+on a Zipf-distributed corpus is a few hundred thousand calls for tens of
+millions of tokens. Any other callable is applied to each text.
+
+Register your own with :func:`sklearn_mathdl.plugins.register_tokenizer` and
+check it with :func:`sklearn_mathdl.utils.check_tokenizer`.
+"""
+
+import re
+
+from sklearn_mathdl.plugins import register_tokenizer
+from sklearn_mathdl.plugins._base import Plugin
+
+WORD_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
+
+
+class Tokenizer(Plugin):
+    """Base class of tokenizers: ``__call__(text)`` returns a list of str.
+
+    Attributes
+    ----------
+    whitespace_separable : bool
+        True when tokens never contain whitespace, so that tokenising each
+        whitespace-separated chunk of a text gives the text's tokens (the
+        fast counting path relies on it).
+    """
+
+    whitespace_separable = False
+
+    def __call__(self, text):
+        raise NotImplementedError
+
+
+@register_tokenizer("word")
+class WordTokenizer(Tokenizer):
+    r"""Words: maximal runs of letters and digits, inner apostrophes kept.
+
+    The pattern is ``[^\W_]+(?:['’][^\W_]+)*`` (Unicode letters and digits,
+    optionally joined by a straight or curly apostrophe), so ``"isn't"`` and
+    ``"rock'n'roll"`` stay single tokens while quotes ``''Conan''`` and
+    punctuation are dropped. The curly apostrophe is normalised to ``'``.
+
+    Parameters
+    ----------
+    pattern : str, default=WORD_PATTERN
+        Regular expression of a token. It must not match whitespace
+        (``whitespace_separable``).
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.sentiment.tokenizers import WordTokenizer
+    >>> WordTokenizer()("It isn’t ''great'', but I loved it!")
+    ['It', "isn't", 'great', 'but', 'I', 'loved', 'it']
+    """
+
+    whitespace_separable = True
+
+    def __init__(self, pattern=WORD_PATTERN):
+        self.pattern = pattern
+
+    def __call__(self, text):
+        regex = self.__dict__.get("_regex")
+        if regex is None or regex.pattern != self.pattern:
+            regex = self._regex = re.compile(self.pattern)
+        tokens = regex.findall(text)
+        if "’" in text:
+            tokens = [t.replace("’", "'") for t in tokens]
+        return tokens
+
+
+@register_tokenizer("whitespace")
+class WhitespaceTokenizer(Tokenizer):
+    """Whitespace-separated chunks, punctuation included: ``text.split()``.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.sentiment.tokenizers import WhitespaceTokenizer
+    >>> WhitespaceTokenizer()("Not  bad, really.")
+    ['Not', 'bad,', 'really.']
+    """
+
+    whitespace_separable = True
+
+    def __call__(self, text):
+        return text.split()
+
+
+__all__ = ["Tokenizer", "WordTokenizer", "WhitespaceTokenizer", "WORD_PATTERN"]

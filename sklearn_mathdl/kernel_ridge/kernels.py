@@ -1,0 +1,308 @@
+r"""Kernel plugins: positive-definite functions :math:`\kappa(x, y)` by name.
+
+Each kernel is a small :class:`~sklearn_mathdl.plugins._base.Plugin` with
+
+- ``__call__(X, Y=None)``: the matrix :math:`[\kappa(x_i, y_j)]_{ij}`
+  (``Y=None`` means ``Y = X``), in the dtype of ``X``;
+- ``diag(X)``: the vector :math:`[\kappa(x_i, x_i)]_i` without the matrix;
+- ``indefinite``: ``True`` for kernels that are not positive semi-definite
+  (sigmoid), which :func:`sklearn_mathdl.utils.check_kernel` then does not
+  test for definiteness.
+
+Distance-based kernels use the BLAS expansion
+:math:`\|x - y\|^2 = \|x\|^2 + \|y\|^2 - 2 x^\top y`: one matrix product,
+then in-place updates of the same array, clipped at 0 (round-off can make
+the expansion slightly negative) before the exponential.
+
+Register a new kernel with :func:`sklearn_mathdl.plugins.register_kernel`; it
+is then accepted by name by :class:`~sklearn_mathdl.RepresenterKernelRegressor`
+and tested by the package's test-suite through ``check_kernel``.
+
+Examples
+--------
+>>> import numpy as np
+>>> from sklearn_mathdl.plugins import get_kernel
+>>> X = np.array([[0.0, 0.0], [1.0, 0.0]])
+>>> get_kernel("rbf")(X).round(4)
+array([[1.    , 0.6065],
+       [0.6065, 1.    ]])
+>>> RBF(gamma=2.0).diag(X)
+array([1., 1.])
+"""
+
+import numpy as np
+from scipy.spatial.distance import cdist
+
+from sklearn_mathdl.plugins import register_kernel
+from sklearn_mathdl.plugins._base import Plugin
+
+
+def _pair(X, Y):
+    X = np.asarray(X)
+    Y = X if Y is None else np.asarray(Y)
+    if Y.dtype != X.dtype:
+        Y = Y.astype(X.dtype)
+    return X, Y
+
+
+def _scalar(value, dtype):
+    """A Python float: keeps a float32 array float32 under ``*=``."""
+    return float(np.asarray(value, dtype=dtype))
+
+
+def squared_distances(X, Y=None):
+    r""":math:`\|x_i - y_j\|^2` by one GEMM and in-place updates, clipped at 0."""
+    X, Y = _pair(X, Y)
+    xx = np.einsum("ij,ij->i", X, X)
+    yy = xx if Y is X else np.einsum("ij,ij->i", Y, Y)
+    D = X @ Y.T
+    D *= -2.0
+    D += xx[:, None]
+    D += yy[None, :]
+    np.maximum(D, 0, out=D)
+    if Y is X:
+        np.fill_diagonal(D, 0)
+    return D
+
+
+def _default_gamma(gamma, X):
+    return 1.0 / X.shape[1] if gamma is None else gamma
+
+
+class Kernel(Plugin):
+    """Base class of the kernel plugins: positive semi-definite unless stated."""
+
+    indefinite = False
+
+    def diag(self, X):
+        """:math:`\\kappa(x_i, x_i)` for each row (generic: row by row)."""
+        X = np.asarray(X)
+        return np.array([self(X[i : i + 1])[0, 0] for i in range(X.shape[0])])
+
+
+@register_kernel("linear")
+class Linear(Kernel):
+    r"""Linear kernel :math:`\kappa(x, y) = x^\top y` (primal ridge regression)."""
+
+    def __call__(self, X, Y=None):
+        X, Y = _pair(X, Y)
+        return X @ Y.T
+
+    def diag(self, X):
+        X = np.asarray(X)
+        return np.einsum("ij,ij->i", X, X)
+
+
+@register_kernel("polynomial", "poly")
+class Polynomial(Kernel):
+    r"""Polynomial kernel :math:`\kappa(x, y) = (\gamma x^\top y + c_0)^d`.
+
+    ``gamma=None`` means :math:`1/p` for :math:`p` features (as scikit-learn).
+    """
+
+    def __init__(self, gamma=None, degree=3, coef0=1):
+        self.gamma = gamma
+        self.degree = degree
+        self.coef0 = coef0
+
+    def _apply(self, K, X):
+        K *= _scalar(_default_gamma(self.gamma, X), K.dtype)
+        K += _scalar(self.coef0, K.dtype)
+        return np.power(K, self.degree, out=K)
+
+    def __call__(self, X, Y=None):
+        X, Y = _pair(X, Y)
+        return self._apply(X @ Y.T, X)
+
+    def diag(self, X):
+        X = np.asarray(X)
+        return self._apply(np.einsum("ij,ij->i", X, X), X)
+
+
+@register_kernel("rbf", "gaussian")
+class RBF(Kernel):
+    r"""Gaussian kernel :math:`\kappa(x, y) = \exp(-\gamma \|x - y\|^2)`.
+
+    ``gamma=None`` means :math:`1/p` for :math:`p` features (as scikit-learn).
+    """
+
+    def __init__(self, gamma=None):
+        self.gamma = gamma
+
+    def __call__(self, X, Y=None):
+        X, Y = _pair(X, Y)
+        K = squared_distances(X, Y)
+        K *= -_scalar(_default_gamma(self.gamma, X), K.dtype)
+        return np.exp(K, out=K)
+
+    def diag(self, X):
+        return np.ones(np.shape(X)[0], dtype=np.asarray(X).dtype)
+
+
+@register_kernel("laplacian")
+class Laplacian(Kernel):
+    r"""Laplacian kernel :math:`\kappa(x, y) = \exp(-\gamma \|x - y\|_1)`.
+
+    The :math:`\ell_1` distance has no matrix-product form; it is computed by
+    ``scipy.spatial.distance.cdist`` (compiled loops).
+    """
+
+    def __init__(self, gamma=None):
+        self.gamma = gamma
+
+    def __call__(self, X, Y=None):
+        X, Y = _pair(X, Y)
+        K = cdist(X, Y, metric="cityblock").astype(X.dtype, copy=False)
+        K *= -_scalar(_default_gamma(self.gamma, X), K.dtype)
+        return np.exp(K, out=K)
+
+    def diag(self, X):
+        return np.ones(np.shape(X)[0], dtype=np.asarray(X).dtype)
+
+
+@register_kernel("sigmoid")
+class Sigmoid(Kernel):
+    r"""Sigmoid kernel :math:`\kappa(x, y) = \tanh(\gamma x^\top y + c_0)`.
+
+    Not positive semi-definite in general (``indefinite = True``): with it the
+    exact solver may fall back to the eigen-decomposition.
+    """
+
+    indefinite = True
+
+    def __init__(self, gamma=None, coef0=1):
+        self.gamma = gamma
+        self.coef0 = coef0
+
+    def _apply(self, K, X):
+        K *= _scalar(_default_gamma(self.gamma, X), K.dtype)
+        K += _scalar(self.coef0, K.dtype)
+        return np.tanh(K, out=K)
+
+    def __call__(self, X, Y=None):
+        X, Y = _pair(X, Y)
+        return self._apply(X @ Y.T, X)
+
+    def diag(self, X):
+        X = np.asarray(X)
+        return self._apply(np.einsum("ij,ij->i", X, X), X)
+
+
+@register_kernel("cosine")
+class Cosine(Kernel):
+    r"""Cosine similarity :math:`\kappa(x, y) = x^\top y / (\|x\| \|y\|)`.
+
+    A zero row has similarity 0 with everything (as scikit-learn).
+    """
+
+    @staticmethod
+    def _inverse_norms(X):
+        norms = np.sqrt(np.einsum("ij,ij->i", X, X))
+        inv = np.zeros_like(norms)
+        np.divide(1.0, norms, out=inv, where=norms > 0)
+        return inv
+
+    def __call__(self, X, Y=None):
+        X, Y = _pair(X, Y)
+        K = X @ Y.T
+        K *= self._inverse_norms(X)[:, None]
+        K *= self._inverse_norms(Y)[None, :]
+        return K
+
+    def diag(self, X):
+        X = np.asarray(X)
+        return (self._inverse_norms(X) > 0).astype(X.dtype)
+
+
+@register_kernel("matern")
+class Matern(Kernel):
+    r"""Matérn kernel of smoothness :math:`\nu \in \{1/2, 3/2, 5/2\}`.
+
+    With :math:`r = \|x - y\| / \ell`:
+
+    .. math::
+
+        \kappa_{1/2} = e^{-r},\quad
+        \kappa_{3/2} = (1 + \sqrt3 r) e^{-\sqrt3 r},\quad
+        \kappa_{5/2} = (1 + \sqrt5 r + \tfrac53 r^2) e^{-\sqrt5 r},
+
+    equal to ``sklearn.gaussian_process.kernels.Matern(length_scale, nu)``.
+    """
+
+    def __init__(self, nu=1.5, length_scale=1.0):
+        self.nu = nu
+        self.length_scale = length_scale
+
+    def __call__(self, X, Y=None):
+        X, Y = _pair(X, Y)
+        if self.nu not in (0.5, 1.5, 2.5):
+            raise ValueError(
+                f"Matern supports nu in (0.5, 1.5, 2.5), got nu={self.nu!r}. For "
+                "other values pass sklearn.gaussian_process.kernels.Matern."
+            )
+        R = squared_distances(X, Y)
+        np.sqrt(R, out=R)
+        scale = {0.5: 1.0, 1.5: np.sqrt(3.0), 2.5: np.sqrt(5.0)}[self.nu]
+        R *= _scalar(scale / self.length_scale, R.dtype)  # R = sqrt(2 nu) r
+        E = np.exp(-R)
+        if self.nu == 1.5:
+            R += 1.0
+            R *= E
+            return R
+        if self.nu == 2.5:
+            poly = R * R
+            poly *= _scalar(1.0 / 3.0, R.dtype)
+            poly += R
+            poly += 1.0
+            poly *= E
+            return poly
+        return E
+
+    def diag(self, X):
+        return np.ones(np.shape(X)[0], dtype=np.asarray(X).dtype)
+
+
+@register_kernel("periodic", "exp_sine_squared")
+class Periodic(Kernel):
+    r"""Periodic kernel :math:`\prod_k \exp(-2 \sin^2(\pi (x_k - y_k)/p) / \ell^2)`.
+
+    It is the Gaussian kernel applied to the features
+    :math:`(\cos(2\pi x_k/p), \sin(2\pi x_k/p))_k` (MacKay 1998), since
+    :math:`\|u(x) - u(y)\|^2 = 4 \sum_k \sin^2(\pi(x_k - y_k)/p)`; so it is
+    positive semi-definite in any dimension and computed by one GEMM. In one
+    dimension it equals scikit-learn's ``ExpSineSquared(length_scale,
+    periodicity)``.
+    """
+
+    def __init__(self, length_scale=1.0, periodicity=1.0):
+        self.length_scale = length_scale
+        self.periodicity = periodicity
+
+    def _features(self, X):
+        angle = X * _scalar(2 * np.pi / self.periodicity, X.dtype)
+        return np.hstack([np.cos(angle), np.sin(angle)])
+
+    def __call__(self, X, Y=None):
+        X, Y = _pair(X, Y)
+        U = self._features(X)
+        V = U if Y is X else self._features(Y)
+        K = squared_distances(U, V)
+        K *= -_scalar(0.5 / self.length_scale**2, K.dtype)
+        return np.exp(K, out=K)
+
+    def diag(self, X):
+        return np.ones(np.shape(X)[0], dtype=np.asarray(X).dtype)
+
+
+__all__ = [
+    "Kernel",
+    "Linear",
+    "Polynomial",
+    "RBF",
+    "Laplacian",
+    "Sigmoid",
+    "Cosine",
+    "Matern",
+    "Periodic",
+    "squared_distances",
+]

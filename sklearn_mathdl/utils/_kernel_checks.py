@@ -1,0 +1,118 @@
+r"""Public checker for kernel plugins, beside the other plugin checkers.
+
+A kernel :math:`\kappa` must give, on any points, a Gram matrix
+:math:`K_{ij} = \kappa(x_i, x_j)` that is symmetric and positive
+semi-definite,
+
+.. math::
+
+    K = K^\top, \qquad \lambda_{\min}(K) \ge -\mathrm{tol}\cdot\max(1, \lambda_{\max}(K)),
+
+(Mercer / Moore–Aronszajn: exactly the kernels that are reproducing kernels
+of a Hilbert space), with ``k(X, Y)`` consistent with ``k(Y, X).T`` and
+``diag(X)`` with the diagonal of ``k(X)``.
+"""
+
+import numpy as np
+
+from sklearn_mathdl.plugins import get_kernel
+from sklearn_mathdl.plugins._base import Plugin
+from sklearn_mathdl.utils._plugin_checks import _finite_and_quiet
+
+
+def _close(a, b, tol):
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    scale = max(1.0, float(np.abs(b).max(initial=0.0)))
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= tol * scale))
+
+
+def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0):
+    """Check a kernel plugin: symmetry, definiteness, consistency, dtype.
+
+    On random points (standard normal, and the same scaled by 3):
+
+    - ``k(X)`` has shape ``(n, n)``, is finite and symmetric;
+    - ``k(X, Y)`` equals ``k(Y, X).T`` and ``k(X, X)`` equals ``k(X)``;
+    - ``diag(X)``, if defined, equals the diagonal of ``k(X)``;
+    - the smallest eigenvalue of ``k(X)`` is at least
+      ``-tol * max(1, largest)``, unless the kernel declares
+      ``indefinite = True`` (like the sigmoid kernel);
+    - a package plugin keeps float32 input in float32.
+
+    Parameters
+    ----------
+    kernel : str or kernel object
+        A registered name, a plugin, or a ``sklearn.gaussian_process`` kernel.
+    n_samples, n_features : int, default=40, 3
+    tol : float, default=1e-8
+        Relative tolerance of the equalities and of the eigenvalue test.
+    random_state : int, default=0
+
+    Raises
+    ------
+    AssertionError
+        Naming the kernel and the property that fails.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.utils import check_kernel
+    >>> check_kernel("rbf")  # silent: a valid kernel
+    >>> class Broken:
+    ...     def __call__(self, X, Y=None):
+    ...         Y = X if Y is None else Y
+    ...         return -((X[:, None, :] - Y[None, :, :]) ** 2).sum(-1)
+    >>> check_kernel(Broken())
+    Traceback (most recent call last):
+    ...
+    AssertionError: Kernel <...Broken object at ...>: not positive semi-definite ...
+    """
+    kern = get_kernel(kernel)
+    label = f"Kernel {kernel!r}"
+    rng = np.random.default_rng(random_state)
+    base = rng.normal(size=(n_samples, n_features))
+    for point_name, X in {"random": base, "scaled": 3 * base}.items():
+        Y = rng.normal(size=(n_samples // 2 + 1, n_features))
+        K = np.asarray(_finite_and_quiet(label, point_name, kern, X))
+        if K.shape != (n_samples, n_samples):
+            raise AssertionError(
+                f"{label}: k(X) has shape {K.shape}, expected {(n_samples, n_samples)}."
+            )
+        if not _close(K, K.T, tol):
+            err = float(np.abs(K - K.T).max())
+            raise AssertionError(
+                f"{label}: k(X) is not symmetric at the {point_name} points "
+                f"(max |K - K^T| = {err:.3g})."
+            )
+        KXY = np.asarray(_finite_and_quiet(label, point_name, kern, X, Y))
+        KYX = np.asarray(_finite_and_quiet(label, point_name, kern, Y, X))
+        if not _close(KXY, KYX.T, tol):
+            raise AssertionError(
+                f"{label}: k(X, Y) is not k(Y, X).T at the {point_name} points "
+                f"(shapes {KXY.shape} and {KYX.T.shape})."
+            )
+        if not _close(np.asarray(kern(X, X)), K, tol):
+            raise AssertionError(f"{label}: k(X, X) differs from k(X).")
+        diag = getattr(kern, "diag", None)
+        if diag is not None and not _close(diag(X), np.diag(K), tol):
+            raise AssertionError(
+                f"{label}: diag(X) is inconsistent with the diagonal of k(X) at "
+                f"the {point_name} points."
+            )
+        if not getattr(kern, "indefinite", False):
+            eig = np.linalg.eigvalsh((K + K.T) / 2)
+            if eig[0] < -tol * max(1.0, abs(eig[-1])):
+                raise AssertionError(
+                    f"{label}: not positive semi-definite at the {point_name} "
+                    f"points: smallest eigenvalue {eig[0]:.3g} (largest "
+                    f"{eig[-1]:.3g}). A kernel that is indefinite by design "
+                    "must declare indefinite = True."
+                )
+    if isinstance(kern, Plugin):
+        out = np.asarray(kern(base.astype(np.float32)))
+        if out.dtype != np.float32:
+            raise AssertionError(
+                f"{label}: turns float32 input into {out.dtype}; compute in the "
+                "input's dtype (multiply by Python floats)."
+            )

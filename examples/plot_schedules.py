@@ -62,7 +62,7 @@ for schedule, style in SCHEDULES.items():
     clf = MLPClassifier(
         (64,),
         solver="sgd",
-        schedule=schedule,
+        learning_rate=schedule,
         learning_rate_init=0.05,
         batch_size=64,
         max_iter=MAX_EPOCHS,

@@ -147,14 +147,18 @@ def test_sparse_and_dense_inputs_agree(iris):
     )
 
 
-def test_float32_default_and_float64_on_request(iris):
+def test_dtype_follows_the_input_and_float32_on_request(iris):
     X, y = iris
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        f32 = MLPClassifier((8,), max_iter=5, random_state=0).fit(X, y)
-        f64 = MLPClassifier((8,), max_iter=5, random_state=0, dtype="float64").fit(X, y)
-    assert f32.coefs_[0].dtype == np.float32
+        f64 = MLPClassifier((8,), max_iter=5, random_state=0).fit(X, y)
+        f32_input = MLPClassifier((8,), max_iter=5, random_state=0).fit(
+            X.astype(np.float32), y
+        )
+        f32 = MLPClassifier((8,), max_iter=5, random_state=0, dtype="float32").fit(X, y)
     assert f64.coefs_[0].dtype == np.float64
+    assert f32_input.coefs_[0].dtype == np.float32
+    assert f32.coefs_[0].dtype == np.float32
     np.testing.assert_allclose(f32.predict_proba(X), f64.predict_proba(X), atol=1e-4)
 
 
@@ -185,7 +189,9 @@ def test_warm_start_keeps_optimizer_state(iris):
         optimizer = warm.optimizer_
         warm.fit(X, y)
     assert warm.optimizer_ is optimizer and warm.optimizer_.t_ == 10
-    assert warm.n_iter_ == 10 and len(warm.loss_curve_) == 10
+    # scikit-learn's n_iter_: the epochs of the last call; t_ counts them all.
+    assert warm.n_iter_ == 5 and len(warm.loss_curve_) == 10
+    assert warm.t_ == 10 * len(X)
     # Five and five epochs with the Adam moments carried over are ten epochs.
     np.testing.assert_allclose(warm.network_.params, ten.network_.params, rtol=1e-5)
 
@@ -196,7 +202,7 @@ def test_partial_fit_equals_epochs_of_fit(iris):
         learning_rate_init=0.01,
         random_state=0,
         shuffle=False,
-        schedule=StepDecay(drop=0.5, epochs_per_drop=2),
+        learning_rate=StepDecay(drop=0.5, epochs_per_drop=2),
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -204,7 +210,7 @@ def test_partial_fit_equals_epochs_of_fit(iris):
     partial = MLPClassifier((8,), **kwargs)
     for _ in range(4):
         partial.partial_fit(X, y, classes=np.unique(y))
-    assert partial.n_iter_ == 4 and partial.t_ == 4 * len(X)
+    assert partial.n_iter_ == 1 and partial.t_ == 4 * len(X)
     np.testing.assert_allclose(partial.network_.params, full.network_.params, rtol=1e-5)
 
 
@@ -230,7 +236,7 @@ def test_partial_fit_rejects_unknown_label(iris):
     X, y = iris
     clf = MLPClassifier((4,)).partial_fit(X, y, classes=[0, 1, 2])
     before = clf.network_.params.copy()
-    with pytest.raises(ValueError, match=r"labels \[7\] that are not in classes"):
+    with pytest.raises(ValueError, match=r"`y` has classes not in `self.classes_`"):
         clf.partial_fit(X[:3], [0, 1, 7])
     np.testing.assert_array_equal(clf.network_.params, before)
 
@@ -290,10 +296,13 @@ def test_verbose_prints_one_line_per_epoch(iris, capsys):
             (4,), verbose=True, max_iter=4, early_stopping=True, validation_fraction=0.2
         ).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == 4
+    epochs, reasons = lines[:4], lines[4:]
     assert all(
-        "loss =" in ln and "validation score" in ln and "time" in ln for ln in lines
+        "loss =" in ln and "validation score" in ln and "time" in ln for ln in epochs
     )
+    assert reasons[0] == "Training stopped: reached max_iter=4 epochs"
+    assert reasons[1].startswith("Early stopping: restored the weights of epoch")
+    assert len(reasons) == 2
 
 
 def test_class_weight_shifts_decisions():
@@ -337,7 +346,7 @@ def test_minimal_schedule_plugin_without_on_plateau(iris):
 
     clf = MLPClassifier(
         (8,),
-        schedule=Halving(),
+        learning_rate=Halving(),
         learning_rate_init=0.05,
         n_iter_no_change=2,
         tol=1.0,
@@ -350,7 +359,7 @@ def test_minimal_schedule_plugin_without_on_plateau(iris):
 
 def test_configured_solver_objects_train_and_are_copied(iris):
     X, y = iris
-    for solver in (SGD(momentum=0.0), SGD(nesterov=False), Adam(beta_1=0.8)):
+    for solver in (SGD(momentum=0.0), SGD(nesterovs_momentum=False), Adam(beta_1=0.8)):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             clf = MLPClassifier(

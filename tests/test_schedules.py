@@ -19,7 +19,7 @@ from sklearn_mathdl.neural_network.schedules import (
 
 
 def test_inverse_scaling_formula():
-    s = InverseScaling(power=0.75, t0=50)
+    s = InverseScaling(power_t=0.75, t0=50)
     s.reset(0.2)
     for t in (0, 1, 49, 1000):
         assert s.learning_rate(t, 0) == pytest.approx(0.2 / (1 + t / 50) ** 0.75)
@@ -37,7 +37,7 @@ def test_inverse_scaling_formula():
     ],
 )
 def test_robbins_monro_condition_is_exactly_half_open_interval(power, expected):
-    assert InverseScaling(power=power).satisfies_robbins_monro() is expected
+    assert InverseScaling(power_t=power).satisfies_robbins_monro() is expected
 
 
 def test_step_decay_formula():
@@ -47,12 +47,14 @@ def test_step_decay_formula():
 
 
 def test_reduce_on_plateau_divides_then_gives_up():
-    s = ReduceOnPlateau(factor=0.1, min_learning_rate=1e-3)
+    # scikit-learn's rule: at a plateau, stop if the rate is already <= the
+    # minimum, else divide it.
+    s = ReduceOnPlateau(factor=0.5, min_learning_rate=0.25)
     s.reset(1.0)
-    assert s.on_plateau() and s.learning_rate(5, 0) == pytest.approx(0.1)
-    assert s.on_plateau() and s.learning_rate(5, 0) == pytest.approx(0.01)
-    assert s.on_plateau()  # 1e-3 is still allowed
-    assert not s.on_plateau()
+    assert s.on_plateau() and s.learning_rate(5, 0) == 0.5
+    assert s.on_plateau() and s.learning_rate(5, 0) == 0.25
+    assert not s.on_plateau()  # 0.25 is the minimum: stop
+    assert s.learning_rate(5, 0) == 0.25
     s.reset(1.0)
     assert s.learning_rate(0, 0) == 1.0
 
@@ -88,9 +90,9 @@ def test_robbins_monro_schedules_converge_where_others_do_not():
     - p = 0.4: Σ η² = ∞, slower than p = 1.
     """
     constant = sgd_distance_to_optimum(Constant())
-    p1 = sgd_distance_to_optimum(InverseScaling(power=1.0, t0=10))
-    p2 = sgd_distance_to_optimum(InverseScaling(power=2.0, t0=10))
-    p04 = sgd_distance_to_optimum(InverseScaling(power=0.4, t0=10))
+    p1 = sgd_distance_to_optimum(InverseScaling(power_t=1.0, t0=10))
+    p2 = sgd_distance_to_optimum(InverseScaling(power_t=2.0, t0=10))
+    p04 = sgd_distance_to_optimum(InverseScaling(power_t=0.4, t0=10))
     assert p1 < constant / 5
     assert p2 > 10  # started at distance 2.2e4; Σ η ≈ 5 moves it by a factor e^5
     assert p1 < p04
@@ -103,7 +105,7 @@ def test_adaptive_schedule_reduces_the_rate_on_plateaus_during_fit():
     clf = MLPClassifier(
         (8,),
         solver="sgd",
-        schedule="adaptive",
+        learning_rate="adaptive",
         learning_rate_init=0.2,
         n_iter_no_change=2,
         tol=1e-3,

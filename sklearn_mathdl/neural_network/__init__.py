@@ -3,12 +3,13 @@ their plugins.
 
 Modules
 -------
-- :mod:`~sklearn_mathdl.neural_network.activations`, ``losses``, ``optimizers``,
-  ``schedules``, ``initializers``: the built-in plugins, registered on import;
+- :mod:`~sklearn_mathdl.neural_network.activations`, ``losses``,
+  ``regression_losses``, ``optimizers``, ``schedules``, ``initializers``: the
+  built-in plugins, registered on import;
 - ``_network``: :class:`DenseNetwork`, forward and backward passes written once;
 - ``_training``: :class:`BaseDenseEstimator`, the training loop every estimator
   of the family shares;
-- ``_multilayer_perceptron``: :class:`MLPClassifier`.
+- ``_multilayer_perceptron``: :class:`MLPClassifier` and :class:`MLPRegressor`.
 """
 
 # Importing the plugin modules registers the built-in plugins.
@@ -17,9 +18,13 @@ from sklearn_mathdl.neural_network import (  # noqa: F401
     initializers,
     losses,
     optimizers,
+    regression_losses,
     schedules,
 )
-from sklearn_mathdl.neural_network._multilayer_perceptron import MLPClassifier
+from sklearn_mathdl.neural_network._multilayer_perceptron import (
+    MLPClassifier,
+    MLPRegressor,
+)
 from sklearn_mathdl.neural_network._network import DenseNetwork
 
-__all__ = ["MLPClassifier", "DenseNetwork"]
+__all__ = ["MLPClassifier", "MLPRegressor", "DenseNetwork"]

@@ -1,15 +1,21 @@
-"""Multi-layer perceptron classifier with pluggable activations and losses."""
+"""Multi-layer perceptrons, classifier and regressor, with pluggable everything.
 
-import warnings
+Both are thin target-side layers over the shared training machinery
+(:class:`~sklearn_mathdl.neural_network._training.BaseDenseEstimator`) and the
+shared core (:class:`~sklearn_mathdl.neural_network._network.DenseNetwork`);
+their parameters are scikit-learn's, with the same meanings, so code written
+for ``sklearn.neural_network`` runs unchanged.
+"""
 
 import numpy as np
-from sklearn.base import ClassifierMixin
-from sklearn.exceptions import DataConversionWarning
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import column_or_1d, validate_data
 
 from sklearn_mathdl.neural_network._training import (
     BaseDenseEstimator,
@@ -17,230 +23,143 @@ from sklearn_mathdl.neural_network._training import (
 )
 from sklearn_mathdl.neural_network.losses import softmax
 
-
-class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
-    r"""Multi-layer perceptron classifier: any activation, any loss, by backpropagation.
-
-    The network computes :math:`o = \phi_L(A_{L-1} W_L + b_L)` from
-    :math:`A_0 = X` through hidden layers :math:`A_l = \phi_l(A_{l-1} W_l + b_l)`
-    and minimises
-
-    .. math::
-
-        \frac{\sum_i w_i\, \ell(y_i, o_i)}{\sum_i w_i}
-        + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2
-
-    over minibatches, where :math:`\ell` is any loss of the Janocha &
-    Czarnecki (2017) table (:mod:`sklearn_mathdl.neural_network.losses`; categorical
-    cross-entropy by default) and :math:`w_i` the sample weights (times the
-    class weights). Gradients are obtained by backpropagation through the
-    vector–Jacobian products of the activations, so every activation/loss
-    pairing works, including plugins registered by the user.
-
-    Targets: a multiclass target of :math:`K` classes is one-hot encoded on
-    :math:`K` outputs. A binary target is a two-class problem on two outputs, and
-    a multilabel target of :math:`k` labels is :math:`k` independent two-class
-    problems (outputs ``2j, 2j+1`` for label ``j``): every loss of the table
-    applies to each group unchanged.
-
-    Parameters
-    ----------
+_PARAMETERS_DOC = r"""
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Number of units of each hidden layer.
     activation : str, activation object or list of them, default="relu"
         Hidden-layer activation: a registered name
-        (:func:`sklearn_mathdl.plugins.available_activations`), an object with
-        ``forward``/``backward``, or a list giving one per hidden layer.
-    output_activation : str or activation object, default="identity"
-        Activation of the output layer. The loss receives its output :math:`o`;
-        losses of the softmax :math:`\sigma(o)` apply the softmax themselves.
-    loss : str or loss object, default="log"
-        A registered loss (:func:`sklearn_mathdl.plugins.available_losses`) or an
-        object with ``value``/``gradient``.
+        (:func:`sklearn_mathdl.plugins.available_activations`, scikit-learn's
+        ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"`` among them), an
+        object with ``forward``/``backward``, or a list giving one per hidden
+        layer.
     solver : str or optimizer object, default="adam"
-        ``"adam"``, ``"sgd"`` (momentum 0.9, Nesterov), ``"lbfgs"``, any
-        registered optimizer, or a configured object such as
-        ``SGD(momentum=0.5, nesterov=False)``.
+        ``"adam"``, ``"sgd"``, ``"lbfgs"``, any registered optimizer, or a
+        configured object such as ``SGD(momentum=0.5)``. A named optimizer
+        receives the hyperparameters below that its constructor accepts
+        (``momentum``, ``nesterovs_momentum``, ``beta_1``, ``beta_2``,
+        ``epsilon``, ``max_fun``); an object keeps its own.
     alpha : float, default=1e-4
         Strength of the L2 penalty on the weights (not the biases).
     batch_size : int or "auto", default="auto"
         Minibatch size; ``"auto"`` is ``min(200, n_samples)``. Ignored by
         full-batch solvers.
+    learning_rate : str or schedule object, default="constant"
+        Learning-rate schedule. scikit-learn's ``"constant"``, ``"invscaling"``
+        (:math:`\eta_0 / (t + 1)^{p}`, ``t`` the samples seen) and
+        ``"adaptive"`` (divide by 5 at each plateau) apply to ``solver="sgd"``
+        as in scikit-learn (other solvers then use a constant rate); any other
+        registered schedule (``"step_decay"``, a plugin) or a schedule object
+        applies to every stochastic solver.
     learning_rate_init : float, default=1e-3
-        Initial learning rate :math:`\eta_0` given to the schedule.
-    schedule : str or schedule object, default="constant"
-        Learning-rate schedule: ``"constant"``, ``"inverse_scaling"``,
-        ``"step_decay"``, ``"adaptive"`` or any registered schedule.
-    initializer : str or initializer object, default="glorot_uniform"
-        Weight initialisation scheme.
+        Initial learning rate :math:`\eta_0`.
+    power_t : float, default=0.5
+        Exponent :math:`p` of ``"invscaling"`` (Robbins–Monro needs
+        :math:`\tfrac12 < p \le 1`).
     max_iter : int, default=200
         Maximum number of epochs (L-BFGS: iterations).
-    tol : float, default=1e-4
-        Minimum improvement of the training loss (or validation score, with
-        ``early_stopping``) that resets the patience counter.
-    n_iter_no_change : int, default=10
-        The schedule's plateau rule (stop, or reduce the rate for
-        ``"adaptive"``) applies once more than this many consecutive epochs
-        have not improved by ``tol`` (as in scikit-learn).
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified),
-        stop when its accuracy stops improving, and restore the best weights.
-    validation_fraction : float, default=0.1
     shuffle : bool, default=True
         Shuffle the samples at each epoch.
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, shuffling and the validation split.
+    tol : float, default=1e-4
+        Minimum improvement of the training loss (or validation score, with
+        ``early_stopping``) that resets the patience counter.
+    verbose : bool, default=False
+        Print one line per epoch (loss, validation figures, learning rate,
+        time) and why training stopped.
     warm_start : bool, default=False
         Continue from the previous fit, keeping the optimizer state (moments,
-        schedule step).
-    verbose : bool, default=False
-        Print one line per epoch: loss, validation figures, learning rate, time.
-    class_weight : dict, "balanced" or None, default=None
-        Weights multiplying the sample weights of each class.
-    dtype : {"float32", "float64"}, default="float32"
-        Precision of the weights and of the computation.
-    callbacks : callable or list of callables, default=None
-        Each is called at the end of every epoch as ``cb(estimator, info)``
-        where ``info`` holds ``epoch``, ``loss``, ``learning_rate``, ``time``
-        and, with early stopping, ``validation_loss`` and ``validation_score``.
-        Returning True stops training.
+        schedule). ``n_iter_`` counts the epochs of the last call.
+    momentum : float, default=0.9
+        Momentum of ``solver="sgd"``.
+    nesterovs_momentum : bool, default=True
+        Nesterov's momentum for ``solver="sgd"``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data, stop when its
+        score stops improving, and restore the best weights.
+    validation_fraction : float, default=0.1
+        Fraction of the training data held out for early stopping.
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of Adam's first and second moment estimates.
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+    n_iter_no_change : int or np.inf, default=10
+        The schedule's plateau rule (stop, or reduce the rate for
+        ``"adaptive"``) applies once more than this many consecutive epochs
+        have not improved by ``tol``; ``np.inf`` never stops early.
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of ``solver="lbfgs"``."""
 
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels (for multilabel targets, ``arange(n_labels)``).
+_EXTRA_PARAMETERS_DOC = r"""
+    output_activation : str or activation object, default="identity"
+        Activation of the output layer. The loss receives its output :math:`o`.
+    initializer : str or initializer object, default="glorot_uniform"
+        Weight initialisation scheme (scikit-learn's, drawing the same numbers).
+    dtype : {None, "float32", "float64"}, default=None
+        Precision of the weights and of the computation; None follows the
+        input, as scikit-learn does (float32 input trains in float32, about
+        twice as fast; anything else in float64).
+    callbacks : callable or list of callables, default=None
+        Each is called at the end of every epoch (L-BFGS: iteration) as
+        ``cb(estimator, info)`` where ``info`` holds ``epoch``, ``loss``,
+        ``learning_rate``, ``time`` and, with early stopping,
+        ``validation_loss`` and ``validation_score``. Training stops when a
+        callback returns ``True`` (any other value, None included, goes on)."""
+
+_ATTRIBUTES_DOC = r"""
     coefs_ : list of ndarray
         ``coefs_[l]`` is the weight matrix of layer ``l + 1``.
     intercepts_ : list of ndarray
         ``intercepts_[l]`` is the bias vector of layer ``l + 1``.
     n_iter_ : int
-        Epochs run (L-BFGS: iterations).
+        Epochs (L-BFGS: iterations) run by the last call to ``fit`` or
+        ``partial_fit``.
     t_ : int
-        Training samples seen by the solver.
+        Training samples seen by the solver, over all calls.
     n_updates_ : int
-        Parameter updates made; the step count the schedule receives.
+        Parameter updates made, over all calls.
     loss_ : float
         The last value of ``loss_curve_``.
+    loss_curve_ : list of float
+        Per epoch, the mean over its minibatches of the training loss (penalty
+        included), each evaluated just before that minibatch's update.
+    best_loss_ : float or None
+        Smallest value of ``loss_curve_``; None with early stopping.
+    validation_scores_ : list of float or None
+        Validation score per epoch with early stopping, else None.
+    validation_loss_curve_ : list of float or None
+        Validation loss per epoch with early stopping, else None.
+    best_validation_score_ : float or None
+        Best validation score with early stopping, else None.
     n_layers_ : int
         Number of layers, input and output included.
     n_outputs_ : int
-        Number of output units (2 per label for multilabel targets).
-    loss_curve_ : list of float
-        Per epoch, the weighted mean over its minibatches of the training loss
-        (penalty included), each evaluated just before that minibatch's update.
-    best_loss_ : float
-        Smallest value of ``loss_curve_``.
-    validation_loss_curve_ : list of float
-        Loss on the validation split per epoch (only with early stopping).
-    validation_scores_ : list of float
-        Validation accuracy per epoch (only with early stopping).
-    best_validation_score_ : float
-        Best validation accuracy (only with early stopping).
+        Number of output units.
+    out_activation_ : str
+        Name of the output function applied to predict.
     optimizer_, schedule_, loss_function_ : plugin objects
         The plugins used, with their state.
     network_ : DenseNetwork
         The fitted network (packed parameters).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
-        Only when ``X`` has feature names.
+        Only when ``X`` has feature names."""
 
-    See Also
-    --------
-    sklearn.neural_network.MLPClassifier : scikit-learn's MLP (fixed pairings).
 
-    Notes
-    -----
-    With :math:`\delta_l = \partial L / \partial Z_l`, backpropagation reads
+def _document(cls):
+    cls.__doc__ = (
+        cls.__doc__.replace("{parameters}", _PARAMETERS_DOC.strip("\n"))
+        .replace("{extra_parameters}", _EXTRA_PARAMETERS_DOC.strip("\n"))
+        .replace("{attributes}", _ATTRIBUTES_DOC.strip("\n"))
+    )
+    return cls
 
-    .. math::
 
-        \delta_L = J_{\phi_L}^\top \nabla_o L,\quad
-        \nabla_{W_l} L = A_{l-1}^\top \delta_l,\quad
-        \delta_{l-1} = J_{\phi_{l-1}}^\top(\delta_l W_l^\top).
+class _MultilayerPerceptron(BaseDenseEstimator):
+    """What the two MLPs share beyond the training machinery."""
 
-    References
-    ----------
-    Rumelhart, Hinton & Williams, "Learning representations by back-propagating
-    errors", Nature 323, 1986.
-    Janocha & Czarnecki, "On Loss Functions for Deep Neural Networks in
-    Classification", 2017, arXiv:1702.05659.
-    Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, ch. 6 and 8.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from sklearn.pipeline import make_pipeline
-    >>> from sklearn.preprocessing import StandardScaler
-    >>> from sklearn_mathdl import MLPClassifier
-    >>> X, y = load_iris(return_X_y=True)
-    >>> clf = make_pipeline(
-    ...     StandardScaler(),
-    ...     MLPClassifier((16,), activation="tanh", loss="squared_hinge",
-    ...                   solver="lbfgs", random_state=0),
-    ... ).fit(X, y)
-    >>> clf.predict(X[:3])
-    array([0, 0, 0])
-    >>> clf.score(X, y)
-    1.0
-    """
-
-    _parameter_constraints: dict = {
-        **BaseDenseEstimator._parameter_constraints,
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-    }
-
-    def __init__(
-        self,
-        hidden_layer_sizes=(100,),
-        *,
-        activation="relu",
-        output_activation="identity",
-        loss="log",
-        solver="adam",
-        alpha=1e-4,
-        batch_size="auto",
-        learning_rate_init=1e-3,
-        schedule="constant",
-        initializer="glorot_uniform",
-        max_iter=200,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping=False,
-        validation_fraction=0.1,
-        shuffle=True,
-        random_state=None,
-        warm_start=False,
-        verbose=False,
-        class_weight=None,
-        dtype="float32",
-        callbacks=None,
-    ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.output_activation = output_activation
-        self.loss = loss
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate_init = learning_rate_init
-        self.schedule = schedule
-        self.initializer = initializer
-        self.max_iter = max_iter
-        self.tol = tol
-        self.n_iter_no_change = n_iter_no_change
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.warm_start = warm_start
-        self.verbose = verbose
-        self.class_weight = class_weight
-        self.dtype = dtype
-        self.callbacks = callbacks
-
-    # --------------------------------------------------------------- targets
     def _validate_training_data(self, X, y, reset):
-        return validate_data(
+        X, y = validate_data(
             self,
             X,
             y,
@@ -248,7 +167,11 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
             multi_output=True,
+            y_numeric=not isinstance(self, ClassifierMixin),
         )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return X, y
 
     def _validate_prediction_data(self, X):
         return validate_data(
@@ -259,17 +182,205 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
             dtype=(np.float64, np.float32),
         )
 
-    def _encode_targets(self, y, classes, reset):
-        """One-hot encode ``y`` into groups of two-class or K-class columns."""
-        if np.ndim(y) == 2 and np.shape(y)[1] == 1:
-            warnings.warn(
-                "A column-vector y was passed when a 1d array was expected. "
-                "Please change the shape of y to (n_samples,), for example "
-                "using ravel().",
-                DataConversionWarning,
-                stacklevel=5,
+    def _loss_and_gradient(self, Y, output, sample_weight):
+        return value_and_gradient(self.loss_function_, Y, output, sample_weight)
+
+    def _validation_score(self, X, y, sample_weight):
+        prediction = self.predict(X)
+        if (
+            np.issubdtype(prediction.dtype, np.floating)
+            and not np.isfinite(prediction).all()
+        ):
+            return np.nan
+        return self._score_function(y, prediction, sample_weight=sample_weight)
+
+    def _split(self, arrays, stratify):
+        parts = train_test_split(
+            *arrays,
+            test_size=self.validation_fraction,
+            random_state=self._random_state,
+            stratify=stratify,
+        )
+        train, val = parts[0::2], parts[1::2]
+        if val[0].shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
             )
-            y = np.ravel(y)
+        return train, val
+
+    def _split_validation(self, X, y, Y, sample_weight):
+        stratify = self._stratify(Y)
+        arrays = [X, y, Y] + ([] if sample_weight is None else [sample_weight])
+        train, val = self._split(arrays, stratify)
+        sw_tr, sw_val = (train[3], val[3]) if sample_weight is not None else (None,) * 2
+        return train[0], train[2], sw_tr, val[0], val[1], val[2], sw_val
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+@_document
+class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
+    r"""Multi-layer perceptron classifier: any activation, any loss, by backpropagation.
+
+        The network computes :math:`o = \phi_L(A_{L-1} W_L + b_L)` from
+        :math:`A_0 = X` through hidden layers :math:`A_l = \phi_l(A_{l-1} W_l + b_l)`
+        and minimises
+
+        .. math::
+
+            \frac{\sum_i w_i\, \ell(y_i, o_i)}{\sum_i w_i}
+            + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2
+
+        over minibatches, where :math:`\ell` is any loss of the Janocha &
+        Czarnecki (2017) table (:mod:`sklearn_mathdl.neural_network.losses`;
+        categorical cross-entropy by default) and :math:`w_i` the sample weights
+        (times the class weights). Gradients are obtained by backpropagation
+        through the vector–Jacobian products of the activations, so every
+        activation/loss pairing works, including plugins registered by the user.
+        Every parameter of scikit-learn's ``MLPClassifier`` is accepted with the
+        same meaning.
+
+        Targets: a multiclass target of :math:`K` classes is one-hot encoded on
+        :math:`K` outputs. A binary target is a two-class problem on two outputs, and
+        a multilabel target of :math:`k` labels is :math:`k` independent two-class
+        problems (outputs ``2j, 2j+1`` for label ``j``): every loss of the table
+        applies to each group unchanged. (scikit-learn uses one logistic output per
+        binary label instead: the same model class, different random draws.)
+
+        Parameters
+        ----------
+    {parameters}
+        loss : str or loss object, default="log"
+            A registered loss (:func:`sklearn_mathdl.plugins.available_losses`) or an
+            object with ``value``/``gradient``. Losses of the softmax
+            :math:`\sigma(o)` apply the softmax themselves.
+    {extra_parameters}
+        class_weight : dict, "balanced" or None, default=None
+            Weights multiplying the sample weights of each class.
+
+        Attributes
+        ----------
+        classes_ : ndarray of shape (n_classes,)
+            Class labels (for multilabel targets, ``arange(n_labels)``).
+    {attributes}
+
+        See Also
+        --------
+        MLPRegressor : The same network and training for real targets.
+        sklearn.neural_network.MLPClassifier : scikit-learn's MLP (fixed pairings).
+
+        Notes
+        -----
+        With :math:`\delta_l = \partial L / \partial Z_l`, backpropagation reads
+
+        .. math::
+
+            \delta_L = J_{\phi_L}^\top \nabla_o L,\quad
+            \nabla_{W_l} L = A_{l-1}^\top \delta_l,\quad
+            \delta_{l-1} = J_{\phi_{l-1}}^\top(\delta_l W_l^\top).
+
+        References
+        ----------
+        Rumelhart, Hinton & Williams, "Learning representations by back-propagating
+        errors", Nature 323, 1986.
+        Janocha & Czarnecki, "On Loss Functions for Deep Neural Networks in
+        Classification", 2017, arXiv:1702.05659.
+        Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, ch. 6 and 8.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sklearn.preprocessing import StandardScaler
+        >>> from sklearn_mathdl import MLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = make_pipeline(
+        ...     StandardScaler(),
+        ...     MLPClassifier((16,), activation="tanh", loss="squared_hinge",
+        ...                   solver="lbfgs", random_state=0),
+        ... ).fit(X, y)
+        >>> clf.predict(X[:3])
+        array([0, 0, 0])
+        >>> clf.score(X, y)
+        1.0
+    """
+
+    _parameter_constraints: dict = {
+        **BaseDenseEstimator._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+    _score_function = staticmethod(accuracy_score)
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=1e-3,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        loss="log",
+        output_activation="identity",
+        initializer="glorot_uniform",
+        dtype=None,
+        callbacks=None,
+        class_weight=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.loss = loss
+        self.output_activation = output_activation
+        self.initializer = initializer
+        self.dtype = dtype
+        self.callbacks = callbacks
+        self.class_weight = class_weight
+
+    # --------------------------------------------------------------- targets
+    def _encode_targets(self, y, classes, reset, incremental=False):
+        """One-hot encode ``y`` into groups of two-class or K-class columns."""
         check_classification_targets(y)
         multilabel = type_of_target(y) == "multilabel-indicator"
         if multilabel:
@@ -278,55 +389,70 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
             y = np.ravel(y)
             # Sorted, as searchsorted below and scikit-learn's classes_ require.
             labels = np.unique(y if classes is None else classes)
-            if not reset:
-                labels = self.classes_
-            unseen = np.setdiff1d(np.unique(y), labels)
-            if unseen.size:
-                raise ValueError(
-                    f"y contains labels {unseen.tolist()} that are not in "
-                    f"classes {labels.tolist()}. Pass every class in `classes` "
-                    "(partial_fit) or refit with warm_start=False."
-                )
-            if reset and labels.size < 2:
+        if reset:
+            if not multilabel and classes is not None:
+                unseen = np.setdiff1d(np.unique(y), labels)
+                if unseen.size:
+                    raise ValueError(
+                        f"`y` has classes {unseen.tolist()} that are not in "
+                        f"`classes` {labels.tolist()}. Pass every class in "
+                        "`classes`."
+                    )
+            if labels.size < 2:
                 raise ValueError(
                     f"The target y contains only one class ({labels.tolist()}); "
                     "a classifier needs at least two. Check the labels or "
                     "collect samples of another class."
                 )
-        if not reset and multilabel != self._multilabel:
-            raise ValueError(
-                "The target changed between multilabel and single-label since "
-                "the last fit; refit with warm_start=False."
-            )
+        else:
+            if multilabel != self._multilabel:
+                raise ValueError(
+                    "The target changed between multilabel and single-label "
+                    "since the last fit; refit with warm_start=False."
+                )
+            present = np.unique(y) if not multilabel else labels
+            if incremental:
+                if classes is not None and not np.array_equal(labels, self.classes_):
+                    raise ValueError(
+                        f"`classes={labels.tolist()}` is not the same as on last "
+                        f"call to partial_fit, was: {self.classes_.tolist()}"
+                    )
+                if np.setdiff1d(present, self.classes_).size:
+                    raise ValueError(
+                        "`y` has classes not in `self.classes_`. `self.classes_` "
+                        f"has {self.classes_}. 'y' has {present}."
+                    )
+            elif not multilabel and set(present) != set(self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes "
+                    f"as in the previous call to fit. Previously got "
+                    f"{self.classes_}, `y` has {present}"
+                )
+            labels = self.classes_
         if reset:
             self.classes_ = labels
             self._multilabel = multilabel
         n_classes = self.classes_.size
         if multilabel:
-            Y = np.empty((y.shape[0], 2 * n_classes), dtype=self._resolve_dtype())
+            Y = np.empty((y.shape[0], 2 * n_classes))
             Y[:, 0::2] = 1 - y
             Y[:, 1::2] = y
             return Y
-        index = np.searchsorted(self.classes_, y)
-        Y = np.zeros((y.shape[0], n_classes), dtype=self._resolve_dtype())
-        Y[np.arange(y.shape[0]), index] = 1
+        Y = np.zeros((y.shape[0], n_classes))
+        Y[np.arange(y.shape[0]), np.searchsorted(self.classes_, y)] = 1
         return Y
 
     def _n_outputs(self):
         return 2 * self.classes_.size if self._multilabel else self.classes_.size
 
-    def _group_size(self):
-        return 2 if self._multilabel else self.classes_.size
-
     def _loss_and_gradient(self, Y, output, sample_weight):
         """Mean loss over samples, summed over the two-class groups of multilabel targets."""
-        size = self._group_size()
-        groups = output.shape[1] // size
-        if groups == 1:
-            return value_and_gradient(self.loss_function_, Y, output, sample_weight)
+        if not self._multilabel:
+            return super()._loss_and_gradient(Y, output, sample_weight)
+        groups = output.shape[1] // 2
         sw = None if sample_weight is None else np.repeat(sample_weight, groups)
         value, grad = value_and_gradient(
-            self.loss_function_, Y.reshape(-1, size), output.reshape(-1, size), sw
+            self.loss_function_, Y.reshape(-1, 2), output.reshape(-1, 2), sw
         )
         return value * groups, grad.reshape(output.shape) * groups
 
@@ -342,34 +468,33 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
         weights = compute_sample_weight(self.class_weight, y).astype(X.dtype)
         return weights if sample_weight is None else weights * sample_weight
 
-    def _split_validation(self, X, y, Y, sample_weight):
-        stratify = None if self._multilabel else y
-        arrays = [X, y, Y] + ([] if sample_weight is None else [sample_weight])
-        parts = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            random_state=self._random_state,
-            stratify=stratify,
-        )
-        X_tr, X_val, y_tr, y_val, Y_tr, Y_val = parts[:6]
-        sw_tr, sw_val = (
-            (parts[6], parts[7]) if sample_weight is not None else (None, None)
-        )
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} leaves "
-                f"{X_val.shape[0]} validation sample(s); raise it or set "
-                "early_stopping=False."
-            )
-        return X_tr, Y_tr, sw_tr, X_val, y_val, Y_val, sw_val
+    def _stratify(self, Y):
+        """scikit-learn stratifies the validation split of binary targets only
+        (by the positive-class indicator); the same draws follow."""
+        binary = not self._multilabel and self.classes_.size == 2
+        return Y[:, 1:] == 1 if binary else None
 
-    def _validation_score(self, X, y, sample_weight):
-        return self.score(X, y, sample_weight=sample_weight)
+    @property
+    def out_activation_(self):
+        """``"softmax"`` (multiclass) or ``"logistic"`` (binary, multilabel) when
+        the loss reads the output through the softmax, as scikit-learn names it;
+        else the output activation's name."""
+        if isinstance(self.output_activation, str) and (
+            self.output_activation != "identity"
+        ):
+            return self.output_activation
+        if self.output_activation == "identity" and hasattr(
+            self.loss_function_, "predict_proba"
+        ):
+            return "logistic" if self._group_size() == 2 else "softmax"
+        return type(self.network_.activations[-1]).__name__.lower()
+
+    def _group_size(self):
+        return 2 if self._multilabel else self.classes_.size
 
     # ----------------------------------------------------------------- tags
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
         return tags
 
@@ -390,16 +515,21 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
         """
         return self._fit(X, y, sample_weight=sample_weight)
 
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    @available_if(lambda est: est._check_solver())
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Run one epoch over ``X``, ``y``, keeping the optimizer state.
+
+        Only for stochastic solvers (not ``"lbfgs"``), and not with
+        ``early_stopping=True``.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-        classes : array-like of shape (n_classes,), default=None
-            All the classes; required on the first call for single-label targets.
         sample_weight : array-like of shape (n_samples,), default=None
+        classes : array-like of shape (n_classes,), default=None
+            All the classes; required on the first call for single-label
+            targets, and, when given later, equal to those of the first call.
 
         Returns
         -------
@@ -462,3 +592,201 @@ class MLPClassifier(ClassifierMixin, BaseDenseEstimator):
         if self._multilabel:
             return (output[:, 1::2] > output[:, 0::2]).astype(int)
         return self.classes_[output.argmax(axis=1)]
+
+
+@_document
+class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
+    r"""Multi-layer perceptron regressor: the same network and training, real targets.
+
+        The network of :class:`MLPClassifier` with ``k`` outputs (one per target)
+        minimises
+
+        .. math::
+
+            \frac{\sum_i w_i\, \ell(y_i, o_i)}{\sum_i w_i}
+            + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2,
+
+        by default with :math:`\ell(y, o) = \frac{1}{2k}\|o - y\|^2`, half the mean
+        squared error, exactly scikit-learn's ``MLPRegressor``. Any registered loss
+        that takes real targets applies (:mod:`sklearn_mathdl.neural_network.regression_losses`:
+        ``squared_error``, ``absolute_error``, ``huber``, ``poisson``, or a plugin);
+        a loss may read its prediction from the output through an inverse link
+        (``poisson``: :math:`e^{o}`). Early stopping scores the held-out split by
+        :math:`R^2`.
+
+        Parameters
+        ----------
+    {parameters}
+        loss : str or loss object, default="squared_error"
+            A registered loss taking real targets, or a loss object.
+    {extra_parameters}
+
+        Attributes
+        ----------
+    {attributes}
+
+        See Also
+        --------
+        MLPClassifier : The same network for class labels.
+        sklearn.neural_network.MLPRegressor : scikit-learn's.
+
+        References
+        ----------
+        Rumelhart, Hinton & Williams, "Learning representations by back-propagating
+        errors", Nature 323, 1986.
+        Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, ch. 6 and 8.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_friedman1
+        >>> from sklearn_mathdl import MLPRegressor
+        >>> X, y = make_friedman1(n_samples=500, random_state=0)
+        >>> reg = MLPRegressor((32,), solver="lbfgs", max_iter=500, random_state=0)
+        >>> reg.fit(X[:400], y[:400]).score(X[400:], y[400:]) > 0.9
+        True
+        >>> reg.out_activation_
+        'identity'
+    """
+
+    _score_function = staticmethod(r2_score)
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=1e-3,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        loss="squared_error",
+        output_activation="identity",
+        initializer="glorot_uniform",
+        dtype=None,
+        callbacks=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.loss = loss
+        self.output_activation = output_activation
+        self.initializer = initializer
+        self.dtype = dtype
+        self.callbacks = callbacks
+
+    def _encode_targets(self, y, classes, reset, incremental=False):
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if not reset and Y.shape[1] != self.network_.layer_sizes[-1]:
+            raise ValueError(
+                f"y has {Y.shape[1]} target(s) but the network was fitted with "
+                f"{self.network_.layer_sizes[-1]}; refit with warm_start=False."
+            )
+        self._n_targets = Y.shape[1]
+        return Y
+
+    def _n_outputs(self):
+        return self._n_targets
+
+    def _stratify(self, Y):
+        return None
+
+    def _prepare_fit(self, X, y, sample_weight, incremental, classes):
+        fitted = super()._prepare_fit(X, y, sample_weight, incremental, classes)
+        validate_targets = getattr(self.loss_function_, "validate_targets", None)
+        if validate_targets is not None:
+            validate_targets(fitted[1])
+        return fitted
+
+    @property
+    def out_activation_(self):
+        """Name of the function mapping the output to predictions: the loss's
+        inverse link (``"exp"`` for Poisson) or the output activation."""
+        name = getattr(self.loss_function_, "out_activation", None)
+        if name not in (None, "identity"):
+            return name
+        if isinstance(self.output_activation, str):
+            return self.output_activation
+        return type(self.network_.activations[-1]).__name__.lower()
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to ``X``, ``y`` (epochs of minibatches, or L-BFGS).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : MLPRegressor
+        """
+        return self._fit(X, y, sample_weight=sample_weight)
+
+    @available_if(lambda est: est._check_solver())
+    def partial_fit(self, X, y, sample_weight=None):
+        """Run one epoch over ``X``, ``y``, keeping the optimizer state.
+
+        Only for stochastic solvers (not ``"lbfgs"``), and not with
+        ``early_stopping=True``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : MLPRegressor
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predictions: the loss's inverse link of the network output.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) for one target, else (n_samples, n_targets).
+        """
+        output = self._forward(X)
+        read = getattr(self.loss_function_, "predict", None)
+        prediction = read(output) if read is not None else output
+        return prediction.ravel() if prediction.shape[1] == 1 else prediction

@@ -2,11 +2,13 @@
 
 A subclass supplies the target side (how ``y`` is encoded, which loss is
 applied to the network output, how validation is scored); this base supplies
-plugin resolution, minibatch and full-batch training, stopping rules, early
-stopping with best-weight restoration, callbacks, and the recovery rules
-(non-finite loss, Ctrl-C).
+plugin resolution (scikit-learn's hyperparameters routed to the plugins),
+minibatch and full-batch training, stopping rules, early stopping with
+best-weight restoration, callbacks, and the recovery rules (non-finite loss,
+Ctrl-C, a failed fit leaves the previous model as it was).
 """
 
+import inspect
 import time
 import warnings
 from numbers import Integral, Real
@@ -16,16 +18,17 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from sklearn_mathdl.neural_network._network import DenseNetwork
 from sklearn_mathdl.plugins import (
-    get_activation,
-    get_initializer,
-    get_loss,
-    get_optimizer,
-    get_schedule,
+    ACTIVATIONS,
+    INITIALIZERS,
+    LOSSES,
+    OPTIMIZERS,
+    SCHEDULES,
+    CarriedPluginsMixin,
 )
 from sklearn_mathdl.utils._threads import blas_threads
 
@@ -33,6 +36,10 @@ from sklearn_mathdl.utils._threads import blas_threads
 # many multiply-adds per thread, thread start-up costs more than it saves
 # (measured: a 200x100x256 float32 product takes ~70 us on one core).
 _MULTIPLY_ADDS_PER_BLAS_THREAD = 1_000_000
+
+# scikit-learn's learning_rate values apply to solver="sgd" only, as there;
+# other schedules (names or objects) apply to every stochastic solver.
+_SGD_ONLY_SCHEDULES = ("constant", "invscaling", "adaptive")
 
 
 def value_and_gradient(loss, y, o, sample_weight=None):
@@ -46,12 +53,26 @@ def value_and_gradient(loss, y, o, sample_weight=None):
     )
 
 
-class BaseDenseEstimator(BaseEstimator):
+def _plugin(registry, spec, **offered):
+    """A plugin for ``spec``; a registered class receives the ``offered``
+    keyword arguments its constructor accepts (scikit-learn's hyperparameters,
+    such as ``momentum`` for ``"sgd"``); an object is used as it is."""
+    factory = registry.registered(spec) if isinstance(spec, str) else None
+    if inspect.isclass(factory) and offered:
+        accepted = inspect.signature(factory.__init__).parameters
+        kwargs = {k: v for k, v in offered.items() if k in accepted}
+        registry._check_interface(factory, spec)
+        return factory(**kwargs)
+    return registry.get(spec)
+
+
+class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
     """Base class of estimators trained by backpropagation through dense layers.
 
     Subclasses implement ``_encode_targets(y, classes, reset)`` → encoded
-    targets, ``_n_outputs()``, ``_loss_and_gradient(Y, output, sample_weight)`` and
-    ``_validation_score(X, y, sample_weight)``.
+    targets, ``_n_outputs()``, ``_loss_and_gradient(Y, output, sample_weight)``,
+    ``_validation_score(X, y, sample_weight)``, ``_split_validation`` and
+    ``_validate_training_data`` / ``_validate_prediction_data``.
     """
 
     _parameter_constraints: dict = {
@@ -65,7 +86,7 @@ class BaseDenseEstimator(BaseEstimator):
         "output_activation": "no_validation",
         "loss": "no_validation",
         "solver": "no_validation",
-        "schedule": "no_validation",
+        "learning_rate": "no_validation",
         "initializer": "no_validation",
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -73,17 +94,38 @@ class BaseDenseEstimator(BaseEstimator):
             Interval(Integral, 1, None, closed="left"),
         ],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
         "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dtype": "no_validation",
         "callbacks": [None, list, tuple, callable],
+    }
+
+    # Parameters naming plugins: their run-time registrations travel with the
+    # estimator's pickle (n_jobs workers, a fresh process).
+    _plugin_parameters = {
+        "activation": ACTIVATIONS,
+        "output_activation": ACTIVATIONS,
+        "loss": LOSSES,
+        "solver": OPTIMIZERS,
+        "learning_rate": SCHEDULES,
+        "initializer": INITIALIZERS,
     }
 
     # ------------------------------------------------------------------ plugins
@@ -93,7 +135,8 @@ class BaseDenseEstimator(BaseEstimator):
         for s in sizes:
             if not isinstance(s, Integral | np.integer) or s < 1:
                 raise ValueError(
-                    f"hidden_layer_sizes must hold positive integers, got {sizes!r}."
+                    "hidden_layer_sizes must be > 0 (positive integers), got "
+                    f"{sizes!r}."
                 )
         return [int(s) for s in sizes]
 
@@ -106,34 +149,77 @@ class BaseDenseEstimator(BaseEstimator):
                     f"{n_hidden} hidden layers: give one activation, or one per "
                     "hidden layer."
                 )
-            return [get_activation(a) for a in spec]
-        return [get_activation(spec) for _ in range(n_hidden)]
+            return [ACTIVATIONS.get(a) for a in spec]
+        return [ACTIVATIONS.get(spec) for _ in range(n_hidden)]
 
-    def _resolve_dtype(self):
+    def _resolve_dtype(self, X=None):
+        """The computation's dtype: ``dtype``, or the input's (float32 stays
+        float32, anything else is float64), as scikit-learn's MLP does."""
+        if self.dtype is None:
+            if X is not None and getattr(X, "dtype", None) == np.float32:
+                return np.dtype(np.float32)
+            return np.dtype(np.float64)
         # By name: numpy compares np.dtype("float64") == None as True.
         try:
-            name = np.dtype(self.dtype).name if self.dtype is not None else None
+            name = np.dtype(self.dtype).name
         except TypeError:
             name = None
         if name not in ("float32", "float64"):
             raise ValueError(
-                f"dtype must be 'float32' or 'float64', got {self.dtype!r}."
+                f"dtype must be None, 'float32' or 'float64', got {self.dtype!r}."
             )
         return np.dtype(name)
 
-    def _resolve_plugins(self):
+    def _schedule_spec(self):
+        spec = self.learning_rate
+        if isinstance(spec, str) and spec in _SGD_ONLY_SCHEDULES:
+            return spec if self.solver == "sgd" else "constant"
+        return spec
+
+    def _resolve_plugins(self, X=None):
         """Look every plugin up; raises before any fitted state is touched."""
         hidden = self._hidden_sizes()
+        # scikit-learn draws Glorot weights with factor 2 for logistic units.
+        logistic = isinstance(self.activation, str) and self.activation in (
+            "logistic",
+            "sigmoid",
+        )
         return dict(
             hidden=hidden,
             activations=self._hidden_activations(len(hidden))
-            + [get_activation(self.output_activation)],
-            loss=get_loss(self.loss),
-            optimizer=get_optimizer(self.solver),
-            schedule=get_schedule(self.schedule),
-            initializer=get_initializer(self.initializer),
-            dtype=self._resolve_dtype(),
+            + [ACTIVATIONS.get(self.output_activation)],
+            loss=LOSSES.get(self.loss),
+            optimizer=_plugin(
+                OPTIMIZERS,
+                self.solver,
+                momentum=self.momentum,
+                nesterovs_momentum=self.nesterovs_momentum,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+                max_fun=self.max_fun,
+            ),
+            schedule=_plugin(SCHEDULES, self._schedule_spec(), power_t=self.power_t),
+            initializer=_plugin(
+                INITIALIZERS, self.initializer, factor=2.0 if logistic else 6.0
+            ),
+            dtype=self._resolve_dtype(X),
         )
+
+    def _is_stochastic(self):
+        """Whether the solver trains by minibatches (``partial_fit`` needs it)."""
+        spec = self.solver
+        if isinstance(spec, str):
+            spec = OPTIMIZERS.registered(spec)
+        return spec is None or not getattr(spec, "full_batch", False)
+
+    def _check_solver(self):
+        if not self._is_stochastic():
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. "
+                f"{self.solver} is not stochastic."
+            )
+        return True
 
     def _callbacks(self):
         if self.callbacks is None:
@@ -141,6 +227,14 @@ class BaseDenseEstimator(BaseEstimator):
         if callable(self.callbacks):
             return [self.callbacks]
         return list(self.callbacks)
+
+    def _run_callbacks(self, callbacks, info):
+        """True when a callback returned ``True`` (and only ``True``): stop."""
+        return any(cb(self, info) is True for cb in callbacks)
+
+    def _say(self, message):
+        if self.verbose:
+            print(message)
 
     # ------------------------------------------------------------ objective
     def _objective(self, network, X, Y, sample_weight):
@@ -164,34 +258,46 @@ class BaseDenseEstimator(BaseEstimator):
 
     # -------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
-        # Validation may set attributes (n_features_in_, classes_) before a
-        # later check fails: restore them so bad input never corrupts a fit.
+        # Whatever raises, the estimator is left as it was: validation may set
+        # attributes (n_features_in_, classes_) before a later check fails, and
+        # a fresh fit that diverges must not replace a good model. Only a
+        # continued fit (warm_start, partial_fit) keeps its last finite weights.
         saved_state = self.__dict__.copy()
+        continuing = (incremental or self.warm_start) and hasattr(self, "network_")
+        training = False
         try:
             X, y, Y, sample_weight = self._prepare_fit(
                 X, y, sample_weight, incremental, classes
             )
+            training = True
+            with blas_threads(self._blas_threads(X)):
+                self._check_plugin_outputs(X, Y)
+                if self.optimizer_.full_batch:
+                    self._fit_full_batch(X, Y, sample_weight)
+                else:
+                    self._fit_stochastic(X, y, Y, sample_weight, incremental)
         except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved_state)
+            if not (training and continuing):
+                self.__dict__.clear()
+                self.__dict__.update(saved_state)
             raise
-        with blas_threads(self._blas_threads(X)):
-            if self.optimizer_.full_batch:
-                self._fit_full_batch(X, Y, sample_weight)
-            else:
-                self._fit_stochastic(X, y, Y, sample_weight, incremental)
         return self
 
     def _prepare_fit(self, X, y, sample_weight, incremental, classes):
         """Validate everything, then build or reuse the network and optimizer."""
         self._validate_params()
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
         continuing = (incremental or self.warm_start) and hasattr(self, "network_")
-        plugins = self._resolve_plugins()
         X, y = self._validate_training_data(X, y, reset=not continuing)
+        plugins = self._resolve_plugins(X)
         X = X.astype(plugins["dtype"], copy=False)
         if X.shape[0] == 0:
             raise ValueError("Found array with 0 samples; fit needs at least one.")
-        Y = self._encode_targets(y, classes=classes, reset=not continuing)
+        Y = self._encode_targets(
+            y, classes=classes, reset=not continuing, incremental=incremental
+        )
+        Y = Y.astype(plugins["dtype"], copy=False)
         sample_weight = self._sample_weight(y, sample_weight, X)
 
         layer_sizes = [X.shape[1], *plugins["hidden"], self._n_outputs()]
@@ -223,16 +329,22 @@ class BaseDenseEstimator(BaseEstimator):
         self.n_iter_ = 0
         self.t_ = 0
         self.n_updates_ = 0
+        self._n_epochs = 0
         self.loss_curve_ = []
-        self.best_loss_ = np.inf
         self._no_improvement_count = 0
         self._best_params = None
-        for name in (
-            "validation_loss_curve_",
-            "validation_scores_",
-            "best_validation_score_",
-        ):
-            self.__dict__.pop(name, None)
+        # scikit-learn's conventions: best_loss_ is None with early stopping,
+        # the validation attributes are None without it.
+        if self.early_stopping and not self.optimizer_.full_batch:
+            self.best_loss_ = None
+            self.validation_scores_ = []
+            self.validation_loss_curve_ = []
+            self.best_validation_score_ = -np.inf
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.validation_loss_curve_ = None
+            self.best_validation_score_ = None
 
     def _validate_training_data(self, X, y, reset):
         raise NotImplementedError
@@ -257,19 +369,99 @@ class BaseDenseEstimator(BaseEstimator):
         n = X.shape[0]
         if self.batch_size == "auto":
             return min(200, n)
+        if self.batch_size > n:
+            warnings.warn(
+                "Got `batch_size` less than 1 or larger than sample size. It is "
+                "going to be clipped",
+                UserWarning,
+                stacklevel=5,
+            )
         return min(self.batch_size, n)
 
     def _split_validation(self, X, y, Y, sample_weight):
         raise NotImplementedError
 
+    def _check_plugin_outputs(self, X, Y):
+        """Run two samples through every plugin; name the one whose output has
+        the wrong shape, so the error is not a cryptic matrix-product failure."""
+        network, rows = self.network_, slice(0, min(2, X.shape[0]))
+        A = X[rows]
+        for layer, (W, b, act) in enumerate(
+            zip(network.coefs, network.intercepts, network.activations)
+        ):
+            Z = A @ W + b
+            A = np.asarray(act.forward(Z))
+            units = network.layer_sizes[layer + 1]
+            if A.shape != (Z.shape[0], units):
+                raise ValueError(
+                    f"The activation {act!r} of layer {layer + 1} returned an "
+                    f"array of shape {A.shape} for an input of shape {Z.shape}; "
+                    f"expected {(Z.shape[0], units)}. Fix its forward method."
+                )
+            grad = np.asarray(act.backward(Z, np.ones_like(A)))
+            if grad.shape != Z.shape:
+                raise ValueError(
+                    f"The activation {act!r} of layer {layer + 1} returned a "
+                    f"backward of shape {grad.shape}; expected {Z.shape}. Fix "
+                    "its backward method."
+                )
+        value, grad = self._loss_and_gradient(Y[rows], A, None)
+        if np.ndim(value) != 0 or np.shape(grad) != A.shape:
+            raise ValueError(
+                f"The loss {self.loss_function_!r} returned a value of shape "
+                f"{np.shape(value)} and a gradient of shape {np.shape(grad)} for "
+                f"an output of shape {A.shape}; expected a scalar and "
+                f"{A.shape}. Fix its value/gradient methods."
+            )
+
+    def _blame_non_finite(self, X, Y, sample_weight, what):
+        """The error for a non-finite loss: name a plugin that produced NaN or
+        inf from moderate input (|input| <= 1e6, where no careful plugin
+        overflows), else report a diverging optimisation."""
+        network = self.network_
+        rows = slice(0, min(X.shape[0], 1000))
+        A = X[rows]
+        with np.errstate(all="ignore"):
+            for layer, (W, b, act) in enumerate(
+                zip(network.coefs, network.intercepts, network.activations)
+            ):
+                Z = A @ W + b
+                A = np.asarray(act.forward(Z))
+                if _moderate(Z) and not np.isfinite(A).all():
+                    return ValueError(
+                        f"The activation {act!r} of layer {layer + 1} returned "
+                        "NaN or inf for finite input. Fix the plugin (clip its "
+                        "exponentials, as the built-in activations do). The "
+                        "weights of the last step with a finite loss were kept."
+                    )
+            sw = None if sample_weight is None else sample_weight[rows]
+            if _moderate(A):
+                value = self._loss_and_gradient(Y[rows], A, sw)[0]
+                if not np.isfinite(value):
+                    return ValueError(
+                        f"The loss {self.loss_function_!r} returned {value} for "
+                        "a finite network output. Fix the plugin (compute it in "
+                        "the log domain, as the built-in losses do). The weights "
+                        "of the last step with a finite loss were kept."
+                    )
+        return ValueError(
+            f"{what}: the steps diverged (Solver produced non-finite parameter "
+            "weights or loss). The input data may contain large values and need "
+            "to be preprocessed (scale the features), or lower learning_rate_init "
+            f"(now {self.learning_rate_init}). The weights of the last step with a "
+            "finite loss were kept."
+        )
+
+    def _next_order(self):
+        """The sample order of the next epoch: the previous one shuffled in
+        place, which draws the same random numbers as scikit-learn's MLP."""
+        self._random_state.shuffle(self._order)
+        return self._order
+
     def _fit_stochastic(self, X, y, Y, sample_weight, incremental):
         network, schedule = self.network_, self.schedule_
-        early_stopping = self.early_stopping and not incremental
+        early_stopping = self.early_stopping
         if early_stopping:
-            if not hasattr(self, "validation_scores_"):
-                self.validation_loss_curve_ = []
-                self.validation_scores_ = []
-                self.best_validation_score_ = -np.inf
             X, Y, sample_weight, X_val, y_val, Y_val, sw_val = self._split_validation(
                 X, y, Y, sample_weight
             )
@@ -278,7 +470,9 @@ class BaseDenseEstimator(BaseEstimator):
         last_good = network.params.copy()  # the last parameters with a finite loss
         callbacks = self._callbacks()
         epochs = 1 if incremental else self.max_iter
-        stopped = False
+        self.n_iter_ = 0  # epochs of this call, as in scikit-learn
+        self._order = np.arange(n_samples)
+        reason = None
 
         for _ in range(epochs):
             start_time = time.perf_counter()
@@ -290,24 +484,26 @@ class BaseDenseEstimator(BaseEstimator):
                         X, Y, sample_weight, batch_size, last_good
                     )
                 if not np.isfinite(epoch_loss):
-                    raise ValueError(
+                    raise self._blame_non_finite(
+                        X,
+                        Y,
+                        sample_weight,
                         f"The training loss became {epoch_loss} at epoch "
-                        f"{self.n_iter_ + 1}: the steps diverged. Lower "
-                        f"learning_rate_init (now {self.learning_rate_init}) "
-                        "or scale the features. The weights of the last step "
-                        "with a finite loss were kept."
+                        f"{self.n_iter_ + 1}",
                     )
             except KeyboardInterrupt:
                 network.params[...] = epoch_start
                 warnings.warn(
-                    "Training interrupted by the user: the weights of the last "
+                    "Training interrupted by user: the weights of the last "
                     f"completed epoch ({self.n_iter_}) were kept.",
                     UserWarning,
                     stacklevel=4,
                 )
+                reason = "interrupted by the user (Ctrl-C)"
                 break
 
             self.n_iter_ += 1
+            self._n_epochs += 1
             self.t_ += n_samples
             self.loss_curve_.append(epoch_loss)
             info = {
@@ -321,48 +517,58 @@ class BaseDenseEstimator(BaseEstimator):
                 self.validation_loss_curve_.append(val_loss)
                 self.validation_scores_.append(val_score)
                 info.update(validation_loss=val_loss, validation_score=val_score)
-                improved = val_score > self.best_validation_score_ + self.tol
+                # scikit-learn's rules, to the letter.
+                improved = val_score >= self.best_validation_score_ + self.tol
                 if val_score > self.best_validation_score_:
                     self.best_validation_score_ = val_score
                     self._best_params = network.params.copy()
+                    self._best_epoch = self.n_iter_
             else:
-                improved = epoch_loss < self.best_loss_ - self.tol
-            self.best_loss_ = min(self.best_loss_, epoch_loss)
+                improved = epoch_loss <= self.best_loss_ - self.tol
+                self.best_loss_ = min(self.best_loss_, epoch_loss)
             info["time"] = time.perf_counter() - start_time
-            if self.verbose:
-                print(_epoch_line(info))
+            self._say(_epoch_line(info))
 
             self._no_improvement_count = (
                 0 if improved else self._no_improvement_count + 1
             )
-            if any(bool(cb(self, info)) for cb in callbacks):
-                stopped = True
+            if self._run_callbacks(callbacks, info):
+                reason = f"a callback returned True at epoch {self.n_iter_}"
                 break
             if incremental:
                 break
             if self._no_improvement_count > self.n_iter_no_change:
+                what = "Validation score" if early_stopping else "Training loss"
+                plateau = (
+                    f"{what} did not improve more than tol={self.tol:f} for "
+                    f"{self.n_iter_no_change} consecutive epochs."
+                )
                 # on_plateau is optional for schedule plugins: default, stop.
                 on_plateau = getattr(schedule, "on_plateau", None)
                 if on_plateau is not None and on_plateau():
                     self._no_improvement_count = 0
-                    if self.verbose:
-                        print(
-                            f"Loss plateaued: learning rate now "
-                            f"{schedule.learning_rate(self.n_updates_, self.n_iter_):g}"
-                        )
+                    rate = schedule.learning_rate(self.t_, self._n_epochs)
+                    self._say(f"{plateau} Setting learning rate to {rate:f}")
                     continue
-                stopped = True
+                reason = f"{plateau} Stopping (patience n_iter_no_change)."
                 break
+        else:
+            if not incremental:
+                reason = f"reached max_iter={self.max_iter} epochs"
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
 
+        if reason is not None:
+            self._say(f"Training stopped: {reason}")
         if early_stopping and self._best_params is not None:
             network.params[...] = self._best_params
-        if not (stopped or incremental) and self.n_iter_ >= self.max_iter:
-            warnings.warn(
-                f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
-                "reached and the optimization hasn't converged yet. Increase "
-                "max_iter or tol.",
-                ConvergenceWarning,
-                stacklevel=4,
+            self._say(
+                f"Early stopping: restored the weights of epoch {self._best_epoch} "
+                f"(best validation score {self.best_validation_score_:.6f})."
             )
 
     def _run_epoch(self, X, Y, sample_weight, batch_size, last_good):
@@ -378,12 +584,12 @@ class BaseDenseEstimator(BaseEstimator):
         # Shuffle by gathering each minibatch into a reused buffer: copying the
         # whole shuffled dataset would allocate (and page-fault) its full size
         # every epoch, which costs more than the epoch's arithmetic on MNIST.
-        order = self._random_state.permutation(n_samples) if self.shuffle else None
+        order = self._next_order() if self.shuffle else None
         gather = _BatchGatherer(X, Y, sample_weight, batch_size)
         total_loss, total_weight = 0.0, 0.0
         for begin in range(0, n_samples, batch_size):
             X_b, Y_b, sw = gather(order, begin)
-            rate = schedule.learning_rate(self.n_updates_, self.n_iter_)
+            rate = schedule.learning_rate(self.t_, self._n_epochs)
             loss = self._objective(network, X_b, Y_b, sw)
             if not np.isfinite(loss):
                 network.params[...] = last_good
@@ -402,6 +608,7 @@ class BaseDenseEstimator(BaseEstimator):
     def _fit_full_batch(self, X, Y, sample_weight):
         network, callbacks = self.network_, self._callbacks()
         progress = {"params": network.params.copy(), "time": time.perf_counter()}
+        self.n_iter_ = 0
 
         def fun(theta):
             network.params[...] = theta
@@ -421,38 +628,41 @@ class BaseDenseEstimator(BaseEstimator):
                 "time": now - progress["time"],
             }
             progress["time"] = now
-            if self.verbose:
-                print(_epoch_line(info))
-            if any(bool(cb(self, info)) for cb in callbacks):
+            self._say(_epoch_line(info))
+            if self._run_callbacks(callbacks, info):
                 raise StopIteration
 
         try:
-            theta, _, message = self.optimizer_.minimize(
-                fun, network.params, self.max_iter, self.tol, callback=on_iteration
-            )
+            with np.errstate(over="ignore", invalid="ignore"):
+                theta, _, message = self.optimizer_.minimize(
+                    fun, network.params, self.max_iter, self.tol, callback=on_iteration
+                )
         except KeyboardInterrupt:
             theta = progress["params"]
             warnings.warn(
-                "Training interrupted by the user: the weights of the last "
+                "Training interrupted by user: the weights of the last "
                 f"completed iteration ({self.n_iter_}) were kept.",
                 UserWarning,
                 stacklevel=4,
             )
-            message = ""
+            message = "interrupted by the user (Ctrl-C)"
         network.params[...] = theta
-        if not np.isfinite(network.params).all() or not np.isfinite(
-            self._objective(network, X, Y, sample_weight)
-        ):
+        with np.errstate(over="ignore", invalid="ignore"):
+            final = self._objective(network, X, Y, sample_weight)
+        if not np.isfinite(network.params).all() or not np.isfinite(final):
             network.params[...] = progress["params"]
-            raise ValueError(
-                "L-BFGS produced a non-finite loss. Scale the features or raise "
-                "alpha. The weights of the last finite iteration were kept."
+            raise self._blame_non_finite(
+                X, Y, sample_weight, "L-BFGS produced a non-finite loss"
             )
+        if not self.loss_curve_ or self.loss_curve_[-1] != final:
+            self.loss_curve_.append(float(final))
         self.t_ += X.shape[0]
+        self._say(f"Training stopped: {message}")
         if "ITERATIONS REACHED LIMIT" in str(message).upper():
             warnings.warn(
-                f"lbfgs failed to converge after {self.max_iter} iterations. "
-                "Increase max_iter or scale the data.",
+                f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
+                f"(status=1): STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT. "
+                "Increase the number of iterations (max_iter) or scale the data.",
                 ConvergenceWarning,
                 stacklevel=4,
             )
@@ -491,11 +701,9 @@ class BaseDenseEstimator(BaseEstimator):
     def _forward(self, X):
         check_is_fitted(self, "network_")
         X = self._validate_prediction_data(X)
-        if not sp.issparse(X):
-            X = X.astype(self.network_.dtype, copy=False)
-        else:
-            X = X.astype(self.network_.dtype)
-        return self.network_.forward(X)
+        X = X.astype(self.network_.dtype, copy=False)
+        with np.errstate(over="ignore"):
+            return self.network_.forward(X)
 
 
 class _BatchGatherer:
@@ -526,6 +734,11 @@ class _BatchGatherer:
             X_b = self.X[rows]
         Y_b = np.take(self.Y, rows, axis=0, out=self.Y_buffer[:n])
         return X_b, Y_b, None if sw is None else sw[rows]
+
+
+def _moderate(a):
+    """True if every entry is finite and at most 1e6 in magnitude."""
+    return bool(np.isfinite(a).all() and np.abs(a).max(initial=0.0) <= 1e6)
 
 
 def _epoch_line(info):

@@ -25,10 +25,20 @@ class Initializer(Plugin):
 
 @register_initializer("glorot_uniform", "xavier_uniform")
 class GlorotUniform(Initializer):
-    r""":math:`W \sim U(-r, r)`, :math:`r = \sqrt{6 / (n_{in} + n_{out})}`; biases alike.
+    r""":math:`W \sim U(-r, r)`, :math:`r = \sqrt{c / (n_{in} + n_{out})}`; biases alike.
 
-    The biases are drawn from the same law, as scikit-learn's MLP does.
+    The biases are drawn from the same law, as scikit-learn's MLP does, which
+    takes :math:`c = 2` for logistic units and :math:`c = 6` otherwise (Glorot
+    & Bengio 2010); the estimators pass ``factor=2`` for ``activation="logistic"``.
+
+    Parameters
+    ----------
+    factor : float, default=6.0
+        The constant :math:`c`.
     """
+
+    def __init__(self, factor=6.0):
+        self.factor = factor
 
     def weights(self, fan_in, fan_out, random_state):
         return self._uniform(fan_in, fan_out, (fan_in, fan_out), random_state)
@@ -38,9 +48,8 @@ class GlorotUniform(Initializer):
         b = self._uniform(fan_in, fan_out, fan_out, random_state)
         return W, b.astype(dtype, copy=False)
 
-    @staticmethod
-    def _uniform(fan_in, fan_out, shape, random_state):
-        bound = np.sqrt(6.0 / (fan_in + fan_out))
+    def _uniform(self, fan_in, fan_out, shape, random_state):
+        bound = np.sqrt(self.factor / (fan_in + fan_out))
         return random_state.uniform(-bound, bound, shape)
 
 

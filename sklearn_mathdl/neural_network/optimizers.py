@@ -42,12 +42,13 @@ class SGD(Optimizer):
     ----------
     momentum : float, default=0.9
         :math:`\mu`; 0 gives plain SGD, :math:`\theta \leftarrow \theta - \eta g`.
-    nesterov : bool, default=True
+    nesterovs_momentum : bool, default=True
+        Nesterov's momentum (scikit-learn's name).
     """
 
-    def __init__(self, momentum=0.9, nesterov=True):
+    def __init__(self, momentum=0.9, nesterovs_momentum=True):
         self.momentum = momentum
-        self.nesterov = nesterov
+        self.nesterovs_momentum = nesterovs_momentum
 
     def initialize(self, params):
         self.velocity_ = np.zeros_like(params)
@@ -56,7 +57,7 @@ class SGD(Optimizer):
         v = self.velocity_
         v *= self.momentum
         v -= learning_rate * grad
-        if self.nesterov:
+        if self.nesterovs_momentum:
             params += self.momentum * v
             params -= learning_rate * grad
         else:

@@ -11,13 +11,18 @@ Every kind uses the same mechanism (:class:`Registry`):
   packages declare in the entry-point group ``sklearn_mathdl.<kind>s``.
 
 Estimators resolve plugin names in ``fit``, never at class definition, so a
-plugin registered after import is accepted everywhere.
+plugin registered after import is accepted everywhere; and an estimator's
+pickle carries the run-time plugins its parameters name
+(:class:`CarriedPluginsMixin`), so they also work in ``n_jobs`` worker
+processes and after loading in a fresh interpreter.
 """
 
+from sklearn_mathdl.plugins._base import Plugin
+from sklearn_mathdl.plugins._carry import CarriedPluginsMixin
 from sklearn_mathdl.plugins._registry import Registry
 
 ACTIVATIONS = Registry("activation", required_methods=("forward", "backward"))
-LOSSES = Registry("loss", required_methods=("value", "gradient"))
+LOSSES = Registry("loss", required_methods=("value", "gradient"), plural="losses")
 OPTIMIZERS = Registry("optimizer", required_methods=("initialize",))
 SCHEDULES = Registry("schedule", required_methods=("reset", "learning_rate"))
 INITIALIZERS = Registry("initializer", required_methods=("initialize",))
@@ -69,6 +74,8 @@ REGISTRIES = {
 
 __all__ = [
     "Registry",
+    "Plugin",
+    "CarriedPluginsMixin",
     "REGISTRIES",
     "register_activation",
     "get_activation",

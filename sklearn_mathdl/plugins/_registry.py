@@ -23,6 +23,9 @@ class Registry:
     required_methods : tuple of str
         Methods a plugin object must have; checked on lookup so that a wrong
         object fails at ``fit`` with a message naming what is missing.
+    plural : str, default=None
+        Plural of ``kind`` for messages and the entry-point group; ``kind + "s"``
+        when None (``"loss"`` needs ``"losses"``).
 
     Examples
     --------
@@ -37,9 +40,11 @@ class Registry:
     ValueError: Unknown activation 'rectifier'. Available activations: [...]...
     """
 
-    def __init__(self, kind, required_methods=()):
+    def __init__(self, kind, required_methods=(), plural=None):
         self.kind = kind
-        self.group = f"sklearn_mathdl.{kind}s"
+        self.plural = plural or f"{kind}s"
+        self.article = "an" if kind[0] in "aeiou" else "a"
+        self.group = f"sklearn_mathdl.{self.plural}"
         self.required_methods = tuple(required_methods)
         self._factories = {}
 
@@ -58,7 +63,7 @@ class Registry:
         for n in names:
             if not isinstance(n, str) or not n:
                 raise TypeError(
-                    f"A {self.kind} must be registered under a non-empty string "
+                    f"{self.article.capitalize()} {self.kind} must be registered under a non-empty string "
                     f"name, got {n!r}."
                 )
 
@@ -83,7 +88,7 @@ class Registry:
                 self._load_entry_points(name)
             if name not in self._factories:
                 raise ValueError(
-                    f"Unknown {self.kind} {name!r}. Available {self.kind}s: "
+                    f"Unknown {self.kind} {name!r}. Available {self.plural}: "
                     f"{self.available()}. Register a new one with "
                     f"sklearn_mathdl.plugins.register_{self.kind}."
                 )
@@ -101,6 +106,16 @@ class Registry:
         names.update(ep.name for ep in entry_points(group=self.group))
         return sorted(names)
 
+    def is_builtin(self, name):
+        """True if ``name`` is registered by sklearn_mathdl itself."""
+        plugin = self._factories.get(name)
+        module = getattr(plugin, "__module__", None) or type(plugin).__module__
+        return plugin is not None and module.startswith("sklearn_mathdl.")
+
+    def registered(self, name):
+        """The class or instance registered under ``name`` (no entry-point load)."""
+        return self._factories.get(name)
+
     def _load_entry_points(self, name):
         for ep in entry_points(group=self.group):
             if ep.name == name:
@@ -113,6 +128,7 @@ class Registry:
         if missing:
             raise ValueError(
                 f"{label} is not a valid {self.kind}: it has no "
-                f"{', '.join(missing)} method. A {self.kind} must define "
+                f"{', '.join(missing)} method. {self.article.capitalize()} "
+                f"{self.kind} must define "
                 f"{', '.join(self.required_methods)}."
             )

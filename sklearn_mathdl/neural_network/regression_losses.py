@@ -1,0 +1,136 @@
+r"""Regression losses: real targets :math:`y \in \mathbb{R}^k`, network output :math:`o`.
+
+=================  ===========================================================  ======================
+name               per-sample loss :math:`\ell(y, o)`                           prediction
+=================  ===========================================================  ======================
+``squared_error``  :math:`\frac{1}{2k}\sum_j (o_j - y_j)^2`                     :math:`o`
+``absolute_error`` :math:`\frac{1}{k}\sum_j |o_j - y_j|`                        :math:`o`
+``huber``          :math:`\frac{1}{k}\sum_j H_\delta(o_j - y_j)`                :math:`o`
+``poisson``        :math:`\sum_j e^{o_j} - y_j o_j + y_j \log y_j - y_j`        :math:`e^{o}`
+=================  ===========================================================  ======================
+
+with :math:`H_\delta(d) = d^2/2` for :math:`|d| \le \delta` and
+:math:`\delta(|d| - \delta/2)` beyond. ``squared_error`` and ``poisson`` are
+scikit-learn's ``MLPRegressor`` losses to the letter (half the mean squared
+error; half the Poisson deviance, summed over outputs, with the log link: the
+network output is :math:`\log\mu`, whose gradient :math:`e^{o} - y` is the
+canonical-link one). A loss may define ``predict(o)`` (the inverse link, used by
+``MLPRegressor.predict``), ``out_activation`` (its name, reported as
+``out_activation_``) and ``validate_targets(y)``.
+
+All are plugins of the one loss registry, checked by
+:func:`sklearn_mathdl.utils.check_loss` like the classification losses.
+"""
+
+import numpy as np
+from scipy.special import xlogy
+
+from sklearn_mathdl.neural_network.losses import Loss
+from sklearn_mathdl.plugins import register_loss
+
+
+class RegressionLoss(Loss):
+    """Base class: the prediction is the network output itself."""
+
+    out_activation = "identity"
+
+    def predict(self, o):
+        """The prediction read from the network output (the inverse link)."""
+        return o
+
+    def validate_targets(self, y):
+        """Raise ``ValueError`` for targets outside the loss's domain."""
+
+
+@register_loss("squared_error")
+class SquaredError(RegressionLoss):
+    r""":math:`\frac{1}{2k}\|o - y\|^2`, gradient :math:`(o - y)/k` (scikit-learn's)."""
+
+    def per_sample(self, y, o):
+        d = o - y
+        k = o.shape[1]
+        return 0.5 * np.einsum("ij,ij->i", d, d) / k, d / k
+
+
+@register_loss("absolute_error")
+class AbsoluteError(RegressionLoss):
+    r""":math:`\frac{1}{k}\|o - y\|_1`, gradient :math:`\operatorname{sign}(o - y)/k`."""
+
+    def per_sample(self, y, o):
+        d = o - y
+        k = o.shape[1]
+        return np.abs(d).sum(axis=1) / k, np.sign(d) / k
+
+
+@register_loss("huber")
+class Huber(RegressionLoss):
+    r"""Huber's loss :math:`\frac1k\sum_j H_\delta(o_j - y_j)`: quadratic near 0, linear beyond.
+
+    Gradient :math:`\operatorname{clip}(o - y, -\delta, \delta)/k`.
+
+    Parameters
+    ----------
+    delta : float, default=1.0
+        The threshold :math:`\delta` between the quadratic and the linear part.
+
+    References
+    ----------
+    P. J. Huber, "Robust Estimation of a Location Parameter", Ann. Math.
+    Statist. 35(1), 1964.
+    """
+
+    def __init__(self, delta=1.0):
+        self.delta = delta
+
+    def per_sample(self, y, o):
+        d = o - y
+        k = o.shape[1]
+        a = np.abs(d)
+        quadratic = a <= self.delta
+        values = np.where(quadratic, 0.5 * d * d, self.delta * (a - 0.5 * self.delta))
+        return values.sum(axis=1) / k, np.clip(d, -self.delta, self.delta) / k
+
+
+@register_loss("poisson")
+class Poisson(RegressionLoss):
+    r"""Half the Poisson deviance with the log link, :math:`\mu = e^{o}`.
+
+    .. math::
+
+        \ell(y, o) = \sum_j e^{o_j} - y_j o_j + y_j \log y_j - y_j, \qquad
+        \frac{\partial \ell}{\partial o_j} = e^{o_j} - y_j .
+
+    Beyond :math:`c = \tfrac14 \log(\text{largest float})` (177 in float64,
+    22 in float32) the exponential continues by its tangent,
+    :math:`e^{c}(1 + o - c)`, so the loss, its gradient and the predictions stay
+    finite and continuously differentiable at any output (the "clipped exp").
+    Targets must be non-negative.
+    """
+
+    out_activation = "exp"
+
+    def per_sample(self, y, o):
+        mu, slope = self._mean_and_slope(o)
+        values = mu - y * o + xlogy(y, y) - y
+        return values.sum(axis=1), slope - y
+
+    def predict(self, o):
+        return self._mean_and_slope(o)[0]
+
+    @staticmethod
+    def _mean_and_slope(o):
+        r""":math:`\mu(o)` and :math:`\mu'(o)`: the exponential, tangent beyond c."""
+        c = np.log(np.finfo(o.dtype).max) / 4
+        inside = np.exp(np.minimum(o, c))
+        beyond = o > c
+        if not beyond.any():
+            return inside, inside
+        mu = np.where(beyond, inside * (1 + (o - c)), inside)
+        return mu, inside
+
+    def validate_targets(self, y):
+        if np.any(np.asarray(y) < 0):
+            raise ValueError(
+                "Some value(s) of y are negative which is not allowed for "
+                "Poisson regression. Use loss='squared_error', or shift y."
+            )

@@ -223,7 +223,7 @@ class RepresenterKernelRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator
     loo_errors_ : ndarray of shape (n_alphas,) or (n_alphas, n_targets)
         Leave-one-out mean squared error of each candidate (``"loo"`` only).
     n_iter_ : int
-        CG iterations (Nyström), else 0.
+        CG iterations (Nyström); 1 for the direct solvers (one factorisation).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
 
@@ -584,7 +584,7 @@ class RepresenterKernelRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator
         s = None if sw is None else np.sqrt(sw)
         loo = None
         centres = None
-        n_iter = 0
+        n_iter = 1  # direct solvers: one factorisation
         with blas_threads():
             if solver == "cholesky" and self.alpha_selection == "loo":
                 P, b, alpha_used, loo = self._fit_loo(kern, trusted, X, Y, s, alphas)
@@ -640,19 +640,20 @@ class RepresenterKernelRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator
         y : ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self)
+        if self._precomputed() and hasattr(self, "X_fit_"):
+            expected = self.X_fit_.shape[0]
+            if np.ndim(X) != 2 or np.shape(X)[1] != expected:
+                raise ValueError(
+                    f"With kernel='precomputed', X must be the kernel between the "
+                    f"samples and the {expected} training samples; got shape "
+                    f"{np.shape(X)}."
+                )
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         support = getattr(self, "centers_", None)
         if support is None:
             support = self.X_fit_
         coef = self.dual_coef_
         if self._precomputed():
-            expected = self.X_fit_.shape[0] if hasattr(self, "X_fit_") else None
-            if expected is not None and X.shape[1] != expected:
-                raise ValueError(
-                    f"With kernel='precomputed', X must be the kernel between the "
-                    f"samples and the {expected} training samples; got shape "
-                    f"{X.shape}."
-                )
             Kx = X if hasattr(self, "X_fit_") else X[:, self.centers_indices_]
             return Kx @ coef.astype(X.dtype, copy=False) + self.intercept_
         rows = block_rows(support.shape[0], X.dtype.itemsize)

@@ -1,0 +1,121 @@
+"""Kernel plugins under check_kernel; the estimator under scikit-learn's checks."""
+
+import numpy as np
+import pytest
+from sklearn.gaussian_process.kernels import Matern as GPMatern
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_mathdl import RepresenterKernelRegressor
+from sklearn_mathdl.kernel_ridge.kernels import RBF, Kernel
+from sklearn_mathdl.plugins import available_kernels
+from sklearn_mathdl.utils import check_kernel
+
+
+@pytest.mark.parametrize("name", available_kernels())
+def test_every_registered_kernel_passes_check_kernel(name):
+    check_kernel(name)
+
+
+def test_check_kernel_accepts_gaussian_process_kernels():
+    check_kernel(GPMatern(length_scale=0.5, nu=2.5))
+
+
+class NotSymmetric(Kernel):
+    def __call__(self, X, Y=None):
+        Y = X if Y is None else Y
+        return RBF(0.5)(X, 2 * Y)
+
+
+class NotPositive(Kernel):
+    def __call__(self, X, Y=None):
+        return -RBF(0.5)(X, Y)
+
+
+class WrongDiagonal(RBF):
+    def diag(self, X):
+        return 2 * super().diag(X)
+
+
+class Float64Only(RBF):
+    def __call__(self, X, Y=None):
+        return super().__call__(np.asarray(X, np.float64), Y)
+
+
+class NaNKernel(RBF):
+    def __call__(self, X, Y=None):
+        K = super().__call__(X, Y)
+        K[0, 0] = np.nan
+        return K
+
+
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        (NotSymmetric(), "not symmetric"),
+        (NotPositive(), "not positive semi-definite"),
+        (WrongDiagonal(), "diag"),
+        (Float64Only(), "float32"),
+        (NaNKernel(), "non-finite"),
+    ],
+)
+def test_check_kernel_fails_on_broken_kernels(broken, message):
+    with pytest.raises(AssertionError, match=message):
+        check_kernel(broken)
+
+
+def test_indefinite_flag_skips_definiteness_only():
+    class DeclaredIndefinite(NotPositive):
+        indefinite = True
+
+    check_kernel(DeclaredIndefinite())
+    check_kernel("sigmoid")
+
+
+CONFIGURATIONS = [
+    RepresenterKernelRegressor(),
+    RepresenterKernelRegressor(0.1, kernel="poly", degree=2, fit_intercept=True),
+    RepresenterKernelRegressor(kernel=GPMatern(nu=1.5)),
+    RepresenterKernelRegressor(
+        kernel="laplacian", alpha=[0.1, 1.0], alpha_selection="loo"
+    ),
+    RepresenterKernelRegressor(solver="nystrom-pcg", random_state=0),
+    RepresenterKernelRegressor(
+        kernel="poly",
+        degree=2,
+        solver="nystrom-pcg",
+        n_centers=100,
+        fit_intercept=True,
+        center_selection="leverage",
+        random_state=0,
+    ),
+]
+
+NYSTROM_RESAMPLES = (
+    "Centres are sampled by index among the samples of positive weight, so a "
+    "dataset with repeated rows gets different centres than the weighted one: "
+    "the Nyström subspace (all of the feature space only for finite-rank "
+    "kernels), hence the fit, differs."
+)
+
+
+LOO_DUPLICATES = (
+    "Leave-one-out is not invariant to repeating a sample: leaving one copy "
+    "out keeps the other, so the selected alpha differs from the weighted fit's."
+)
+
+
+def _expected_failed_checks(estimator):
+    if estimator.alpha_selection == "loo":
+        return {"check_sample_weight_equivalence_on_dense_data": LOO_DUPLICATES}
+    # With 100 centres the degree-2 polynomial kernel's Nyström subspace is its
+    # whole 66-dimensional feature space, so any centres give the same fit.
+    if estimator.solver == "nystrom-pcg" and estimator.kernel == "rbf":
+        return {
+            "check_sample_weight_equivalence_on_dense_data": NYSTROM_RESAMPLES,
+        }
+    return {}
+
+
+@parametrize_with_checks(CONFIGURATIONS, expected_failed_checks=_expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)

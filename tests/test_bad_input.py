@@ -40,7 +40,6 @@ def with_inf(X):
 BAD_FITS = [
     ("nan", lambda X, y: (with_nan(X), y), {}, "Input X contains NaN"),
     ("inf", lambda X, y: (with_inf(X), y), {}, "Input X contains infinity"),
-    ("one class", lambda X, y: (X, np.zeros_like(y)), {}, "only one class"),
     ("empty", lambda X, y: (X[:0], y[:0]), {}, "0 sample"),
     (
         "unknown activation",

@@ -148,9 +148,9 @@ _ATTRIBUTES_DOC = r"""
 
 def _document(cls):
     cls.__doc__ = (
-        cls.__doc__.replace("{parameters}", _PARAMETERS_DOC.strip("\n"))
-        .replace("{extra_parameters}", _EXTRA_PARAMETERS_DOC.strip("\n"))
-        .replace("{attributes}", _ATTRIBUTES_DOC.strip("\n"))
+        cls.__doc__.replace("    {parameters}", _PARAMETERS_DOC.strip("\n"))
+        .replace("    {extra_parameters}", _EXTRA_PARAMETERS_DOC.strip("\n"))
+        .replace("    {attributes}", _ATTRIBUTES_DOC.strip("\n"))
     )
     return cls
 
@@ -186,7 +186,9 @@ class _MultilayerPerceptron(BaseDenseEstimator):
         return value_and_gradient(self.loss_function_, Y, output, sample_weight)
 
     def _validation_score(self, X, y, sample_weight):
-        prediction = self.predict(X)
+        # X was validated by fit: no second validation (it would warn about
+        # feature names), as scikit-learn's _predict(check_input=False).
+        prediction = self._predict_from_output(self.network_.forward(X))
         if (
             np.issubdtype(prediction.dtype, np.floating)
             and not np.isfinite(prediction).all()
@@ -226,87 +228,89 @@ class _MultilayerPerceptron(BaseDenseEstimator):
 class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
     r"""Multi-layer perceptron classifier: any activation, any loss, by backpropagation.
 
-        The network computes :math:`o = \phi_L(A_{L-1} W_L + b_L)` from
-        :math:`A_0 = X` through hidden layers :math:`A_l = \phi_l(A_{l-1} W_l + b_l)`
-        and minimises
+    The network computes :math:`o = \phi_L(A_{L-1} W_L + b_L)` from
+    :math:`A_0 = X` through hidden layers :math:`A_l = \phi_l(A_{l-1} W_l + b_l)`
+    and minimises
 
-        .. math::
+    .. math::
 
-            \frac{\sum_i w_i\, \ell(y_i, o_i)}{\sum_i w_i}
-            + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2
+        \frac{\sum_i w_i\, \ell(y_i, o_i)}{\sum_i w_i}
+        + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2
 
-        over minibatches, where :math:`\ell` is any loss of the Janocha &
-        Czarnecki (2017) table (:mod:`sklearn_mathdl.neural_network.losses`;
-        categorical cross-entropy by default) and :math:`w_i` the sample weights
-        (times the class weights). Gradients are obtained by backpropagation
-        through the vector–Jacobian products of the activations, so every
-        activation/loss pairing works, including plugins registered by the user.
-        Every parameter of scikit-learn's ``MLPClassifier`` is accepted with the
-        same meaning.
+    over minibatches, where :math:`\ell` is any loss of the Janocha &
+    Czarnecki (2017) table (:mod:`sklearn_mathdl.neural_network.losses`;
+    categorical cross-entropy by default) and :math:`w_i` the sample weights
+    (times the class weights). Gradients are obtained by backpropagation
+    through the vector–Jacobian products of the activations, so every
+    activation/loss pairing works, including plugins registered by the user.
+    Every parameter of scikit-learn's ``MLPClassifier`` is accepted with the
+    same meaning.
 
-        Targets: a multiclass target of :math:`K` classes is one-hot encoded on
-        :math:`K` outputs. A binary target is a two-class problem on two outputs, and
-        a multilabel target of :math:`k` labels is :math:`k` independent two-class
-        problems (outputs ``2j, 2j+1`` for label ``j``): every loss of the table
-        applies to each group unchanged. (scikit-learn uses one logistic output per
-        binary label instead: the same model class, different random draws.)
+    Targets: a multiclass target of :math:`K` classes is one-hot encoded on
+    :math:`K` outputs. A binary target is a two-class problem on two outputs, and
+    a multilabel target of :math:`k` labels is :math:`k` independent two-class
+    problems (outputs ``2j, 2j+1`` for label ``j``): every loss of the table
+    applies to each group unchanged. (scikit-learn uses one logistic output per
+    binary label instead: the same model class, different random draws.) A
+    target with a single class is accepted, as scikit-learn does: the model
+    then predicts that class.
 
-        Parameters
-        ----------
+    Parameters
+    ----------
     {parameters}
-        loss : str or loss object, default="log"
-            A registered loss (:func:`sklearn_mathdl.plugins.available_losses`) or an
-            object with ``value``/``gradient``. Losses of the softmax
-            :math:`\sigma(o)` apply the softmax themselves.
+    loss : str or loss object, default="log"
+        A registered loss (:func:`sklearn_mathdl.plugins.available_losses`) or an
+        object with ``value``/``gradient``. Losses of the softmax
+        :math:`\sigma(o)` apply the softmax themselves.
     {extra_parameters}
-        class_weight : dict, "balanced" or None, default=None
-            Weights multiplying the sample weights of each class.
+    class_weight : dict, "balanced" or None, default=None
+        Weights multiplying the sample weights of each class.
 
-        Attributes
-        ----------
-        classes_ : ndarray of shape (n_classes,)
-            Class labels (for multilabel targets, ``arange(n_labels)``).
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (for multilabel targets, ``arange(n_labels)``).
     {attributes}
 
-        See Also
-        --------
-        MLPRegressor : The same network and training for real targets.
-        sklearn.neural_network.MLPClassifier : scikit-learn's MLP (fixed pairings).
+    See Also
+    --------
+    MLPRegressor : The same network and training for real targets.
+    sklearn.neural_network.MLPClassifier : scikit-learn's MLP (fixed pairings).
 
-        Notes
-        -----
-        With :math:`\delta_l = \partial L / \partial Z_l`, backpropagation reads
+    Notes
+    -----
+    With :math:`\delta_l = \partial L / \partial Z_l`, backpropagation reads
 
-        .. math::
+    .. math::
 
-            \delta_L = J_{\phi_L}^\top \nabla_o L,\quad
-            \nabla_{W_l} L = A_{l-1}^\top \delta_l,\quad
-            \delta_{l-1} = J_{\phi_{l-1}}^\top(\delta_l W_l^\top).
+        \delta_L = J_{\phi_L}^\top \nabla_o L,\quad
+        \nabla_{W_l} L = A_{l-1}^\top \delta_l,\quad
+        \delta_{l-1} = J_{\phi_{l-1}}^\top(\delta_l W_l^\top).
 
-        References
-        ----------
-        Rumelhart, Hinton & Williams, "Learning representations by back-propagating
-        errors", Nature 323, 1986.
-        Janocha & Czarnecki, "On Loss Functions for Deep Neural Networks in
-        Classification", 2017, arXiv:1702.05659.
-        Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, ch. 6 and 8.
+    References
+    ----------
+    Rumelhart, Hinton & Williams, "Learning representations by back-propagating
+    errors", Nature 323, 1986.
+    Janocha & Czarnecki, "On Loss Functions for Deep Neural Networks in
+    Classification", 2017, arXiv:1702.05659.
+    Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, ch. 6 and 8.
 
-        Examples
-        --------
-        >>> from sklearn.datasets import load_iris
-        >>> from sklearn.pipeline import make_pipeline
-        >>> from sklearn.preprocessing import StandardScaler
-        >>> from sklearn_mathdl import MLPClassifier
-        >>> X, y = load_iris(return_X_y=True)
-        >>> clf = make_pipeline(
-        ...     StandardScaler(),
-        ...     MLPClassifier((16,), activation="tanh", loss="squared_hinge",
-        ...                   solver="lbfgs", random_state=0),
-        ... ).fit(X, y)
-        >>> clf.predict(X[:3])
-        array([0, 0, 0])
-        >>> clf.score(X, y)
-        1.0
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn_mathdl import MLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = make_pipeline(
+    ...     StandardScaler(),
+    ...     MLPClassifier((16,), activation="tanh", loss="squared_hinge",
+    ...                   solver="lbfgs", random_state=0),
+    ... ).fit(X, y)
+    >>> clf.predict(X[:3])
+    array([0, 0, 0])
+    >>> clf.score(X, y)
+    1.0
     """
 
     _parameter_constraints: dict = {
@@ -398,12 +402,8 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
                         f"`classes` {labels.tolist()}. Pass every class in "
                         "`classes`."
                     )
-            if labels.size < 2:
-                raise ValueError(
-                    f"The target y contains only one class ({labels.tolist()}); "
-                    "a classifier needs at least two. Check the labels or "
-                    "collect samples of another class."
-                )
+            if labels.size < 1:
+                raise ValueError("The target y is empty; fit needs labels.")
         else:
             if multilabel != self._multilabel:
                 raise ValueError(
@@ -588,7 +588,9 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
 
     def predict(self, X):
         """Predicted class labels (label-indicator matrix for multilabel targets)."""
-        output = self._forward(X)
+        return self._predict_from_output(self._forward(X))
+
+    def _predict_from_output(self, output):
         if self._multilabel:
             return (output[:, 1::2] > output[:, 0::2]).astype(int)
         return self.classes_[output.argmax(axis=1)]
@@ -598,54 +600,54 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
 class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     r"""Multi-layer perceptron regressor: the same network and training, real targets.
 
-        The network of :class:`MLPClassifier` with ``k`` outputs (one per target)
-        minimises
+    The network of :class:`MLPClassifier` with ``k`` outputs (one per target)
+    minimises
 
-        .. math::
+    .. math::
 
-            \frac{\sum_i w_i\, \ell(y_i, o_i)}{\sum_i w_i}
-            + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2,
+        \frac{\sum_i w_i\, \ell(y_i, o_i)}{\sum_i w_i}
+        + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2,
 
-        by default with :math:`\ell(y, o) = \frac{1}{2k}\|o - y\|^2`, half the mean
-        squared error, exactly scikit-learn's ``MLPRegressor``. Any registered loss
-        that takes real targets applies (:mod:`sklearn_mathdl.neural_network.regression_losses`:
-        ``squared_error``, ``absolute_error``, ``huber``, ``poisson``, or a plugin);
-        a loss may read its prediction from the output through an inverse link
-        (``poisson``: :math:`e^{o}`). Early stopping scores the held-out split by
-        :math:`R^2`.
+    by default with :math:`\ell(y, o) = \frac{1}{2k}\|o - y\|^2`, half the mean
+    squared error, exactly scikit-learn's ``MLPRegressor``. Any registered loss
+    that takes real targets applies (:mod:`sklearn_mathdl.neural_network.regression_losses`:
+    ``squared_error``, ``absolute_error``, ``huber``, ``poisson``, or a plugin);
+    a loss may read its prediction from the output through an inverse link
+    (``poisson``: :math:`e^{o}`). Early stopping scores the held-out split by
+    :math:`R^2`.
 
-        Parameters
-        ----------
+    Parameters
+    ----------
     {parameters}
-        loss : str or loss object, default="squared_error"
-            A registered loss taking real targets, or a loss object.
+    loss : str or loss object, default="squared_error"
+        A registered loss taking real targets, or a loss object.
     {extra_parameters}
 
-        Attributes
-        ----------
+    Attributes
+    ----------
     {attributes}
 
-        See Also
-        --------
-        MLPClassifier : The same network for class labels.
-        sklearn.neural_network.MLPRegressor : scikit-learn's.
+    See Also
+    --------
+    MLPClassifier : The same network for class labels.
+    sklearn.neural_network.MLPRegressor : scikit-learn's.
 
-        References
-        ----------
-        Rumelhart, Hinton & Williams, "Learning representations by back-propagating
-        errors", Nature 323, 1986.
-        Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, ch. 6 and 8.
+    References
+    ----------
+    Rumelhart, Hinton & Williams, "Learning representations by back-propagating
+    errors", Nature 323, 1986.
+    Goodfellow, Bengio & Courville, "Deep Learning", MIT Press 2016, ch. 6 and 8.
 
-        Examples
-        --------
-        >>> from sklearn.datasets import make_friedman1
-        >>> from sklearn_mathdl import MLPRegressor
-        >>> X, y = make_friedman1(n_samples=500, random_state=0)
-        >>> reg = MLPRegressor((32,), solver="lbfgs", max_iter=500, random_state=0)
-        >>> reg.fit(X[:400], y[:400]).score(X[400:], y[400:]) > 0.9
-        True
-        >>> reg.out_activation_
-        'identity'
+    Examples
+    --------
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn_mathdl import MLPRegressor
+    >>> X, y = make_friedman1(n_samples=500, random_state=0)
+    >>> reg = MLPRegressor((32,), solver="lbfgs", max_iter=500, random_state=0)
+    >>> reg.fit(X[:400], y[:400]).score(X[400:], y[400:]) > 0.9
+    True
+    >>> reg.out_activation_
+    'identity'
     """
 
     _score_function = staticmethod(r2_score)
@@ -786,7 +788,9 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         -------
         ndarray of shape (n_samples,) for one target, else (n_samples, n_targets).
         """
-        output = self._forward(X)
+        return self._predict_from_output(self._forward(X))
+
+    def _predict_from_output(self, output):
         read = getattr(self.loss_function_, "predict", None)
         prediction = read(output) if read is not None else output
         return prediction.ravel() if prediction.shape[1] == 1 else prediction

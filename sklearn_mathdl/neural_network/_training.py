@@ -444,11 +444,12 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
                         "the log domain, as the built-in losses do). The weights "
                         "of the last step with a finite loss were kept."
                     )
+        # scikit-learn's sentence, so that code matching it still does.
         return ValueError(
-            f"{what}: the steps diverged (Solver produced non-finite parameter "
-            "weights or loss). The input data may contain large values and need "
-            "to be preprocessed (scale the features), or lower learning_rate_init "
-            f"(now {self.learning_rate_init}). The weights of the last step with a "
+            f"{what}. Solver produced non-finite parameter weights. The input "
+            "data may contain large values and need to be preprocessed (scale "
+            "the features), or lower learning_rate_init (now "
+            f"{self.learning_rate_init}). The weights of the last step with a "
             "finite loss were kept."
         )
 
@@ -483,6 +484,25 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
                     epoch_loss, rate = self._run_epoch(
                         X, Y, sample_weight, batch_size, last_good
                     )
+                if not np.isfinite(epoch_loss) and early_stopping:
+                    # Diverged: the validation score is NaN, and the best
+                    # weights are restored below (scikit-learn's behaviour).
+                    self.n_iter_ += 1
+                    self.loss_curve_.append(epoch_loss)
+                    self.validation_scores_.append(float("nan"))
+                    self.validation_loss_curve_.append(float("nan"))
+                    reason = (
+                        f"the training loss became {epoch_loss} at epoch "
+                        f"{self.n_iter_} (diverged)"
+                    )
+                    warnings.warn(
+                        f"The training loss became {epoch_loss}: the steps "
+                        "diverged. The best validation weights were restored; "
+                        "lower learning_rate_init or scale the features.",
+                        ConvergenceWarning,
+                        stacklevel=4,
+                    )
+                    break
                 if not np.isfinite(epoch_loss):
                     raise self._blame_non_finite(
                         X,
@@ -658,11 +678,11 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
             self.loss_curve_.append(float(final))
         self.t_ += X.shape[0]
         self._say(f"Training stopped: {message}")
-        if "ITERATIONS REACHED LIMIT" in str(message).upper():
+        if "LIMIT" in str(message).upper():  # max_iter or max_fun reached
             warnings.warn(
                 f"lbfgs failed to converge after {self.n_iter_} iteration(s) "
-                f"(status=1): STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT. "
-                "Increase the number of iterations (max_iter) or scale the data.",
+                f"(status=1): {message}. Increase the number of iterations "
+                "(max_iter, max_fun) or scale the data.",
                 ConvergenceWarning,
                 stacklevel=4,
             )

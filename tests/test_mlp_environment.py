@@ -1,0 +1,208 @@
+"""The user's environment: run-time plugins in worker processes and fresh
+interpreters, BLAS thread limits, faulty plugins named in errors, verbose stop
+reasons."""
+
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from sklearn_mathdl import MLPClassifier, MLPRegressor
+from sklearn_mathdl.neural_network.activations import ElementwiseActivation, ReLU
+from sklearn_mathdl.neural_network.losses import LogLoss
+from sklearn_mathdl.utils._threads import available_cores
+
+SOFTSIGN = """
+import numpy as np
+from sklearn_mathdl.neural_network.activations import ElementwiseActivation
+
+
+class Softsign(ElementwiseActivation):
+    def forward(self, z):
+        return z / (1 + np.abs(z))
+
+    def derivative(self, z):
+        return 1 / (1 + np.abs(z)) ** 2
+"""
+
+
+def _run(script, cwd, **env):
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, **env},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_plugin_registered_in_a_script_trains_in_loky_workers(tmp_path):
+    # The plugin class lives in the user's __main__, registered at run time.
+    out = _run(
+        SOFTSIGN
+        + """
+from sklearn.datasets import load_iris
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn_mathdl import MLPClassifier
+from sklearn_mathdl.plugins import register_activation
+
+register_activation("softsign")(Softsign)
+X, y = load_iris(return_X_y=True)
+est = MLPClassifier((8,), activation="softsign", solver="lbfgs", max_iter=200,
+                    random_state=0)
+search = GridSearchCV(est, {"alpha": [1e-4, 1e-2]}, cv=3, n_jobs=2).fit(X, y)
+scores = cross_val_score(est, X, y, cv=3, n_jobs=2)
+print("search", search.best_score_, "cv", scores.mean())
+""",
+        tmp_path,
+    )
+    search, cv = (float(w) for w in out.split()[1::2])
+    assert search > 0.9 and cv > 0.9
+
+
+def test_pickled_estimator_registers_its_plugins_in_a_fresh_process(tmp_path):
+    (tmp_path / "user_plugins.py").write_text(SOFTSIGN)  # defines, never registers
+    _run(
+        """
+import pickle
+from sklearn.datasets import load_iris
+from sklearn_mathdl import MLPClassifier
+from sklearn_mathdl.plugins import register_activation
+from user_plugins import Softsign
+
+register_activation("softsign")(Softsign)
+X, y = load_iris(return_X_y=True)
+est = MLPClassifier((8,), activation="softsign", solver="lbfgs", random_state=0)
+pickle.dump(est.fit(X, y), open("model.pkl", "wb"))
+""",
+        tmp_path,
+        PYTHONPATH=str(tmp_path),
+    )
+    out = _run(
+        """
+import pickle
+from sklearn.base import clone
+from sklearn.datasets import load_iris
+from sklearn_mathdl.plugins import available_activations
+
+assert "softsign" not in available_activations()
+model = pickle.load(open("model.pkl", "rb"))
+assert "softsign" in available_activations()
+X, y = load_iris(return_X_y=True)
+print(model.score(X, y), clone(model).fit(X, y).score(X, y))
+""",
+        tmp_path,
+        PYTHONPATH=str(tmp_path),
+    )
+    loaded, refit = map(float, out.split())
+    assert loaded > 0.9 and refit > 0.9
+
+
+def _blas_threads_in_fit(**fit_context):
+    X, y = make_classification(400, 64, random_state=0)
+    seen = []
+
+    def record(est, info):
+        seen.append(
+            min(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        )
+
+    clf = MLPClassifier((256,), max_iter=2, random_state=0, callbacks=record)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    return seen
+
+
+def test_fit_never_raises_blas_threads_above_the_users_limit():
+    # Unlimited, this network's 200x64x256 products ask for 3 threads: the
+    # machine's cores cap them. Under threadpool_limits(1), one thread.
+    assert _blas_threads_in_fit() == [min(3, available_cores())] * 2
+    with threadpool_limits(1, user_api="blas"):
+        assert _blas_threads_in_fit() == [1, 1]
+
+
+class NaNAfterOneCall(ElementwiseActivation):
+    """Correct for the shape check, NaN during training."""
+
+    def __init__(self):
+        self.calls_ = 0
+
+    def forward(self, z):
+        self.calls_ += 1
+        return z if self.calls_ == 1 else z * np.nan
+
+    def derivative(self, z):
+        return np.ones_like(z)
+
+
+class WrongShapeActivation(ReLU):
+    def forward(self, z):
+        return super().forward(z)[:, :1]
+
+
+class NaNLoss(LogLoss):
+    def value_and_gradient(self, y, o, sample_weight=None):
+        value, grad = super().value_and_gradient(y, o, sample_weight)
+        return value * np.nan, grad
+
+
+class WrongShapeLoss:
+    """A loss object with only value and gradient, the gradient one column short."""
+
+    def value(self, y, o, sample_weight=None):
+        return LogLoss().value(y, o, sample_weight)
+
+    def gradient(self, y, o, sample_weight=None):
+        return LogLoss().gradient(y, o, sample_weight)[:, :1]
+
+    def __repr__(self):
+        return "WrongShapeLoss()"
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        ({"activation": NaNAfterOneCall()}, "The activation NaNAfterOneCall()"),
+        (
+            {"activation": WrongShapeActivation()},
+            r"WrongShapeActivation\(\) of layer 1 returned an array of shape",
+        ),
+        ({"loss": NaNLoss()}, r"The loss NaNLoss\(\) returned nan"),
+        (
+            {"loss": WrongShapeLoss()},
+            r"The loss WrongShapeLoss\(\) returned .* gradient of shape \(2, 1\)",
+        ),
+    ],
+    ids=["nan-activation", "shape-activation", "nan-loss", "shape-loss"],
+)
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_faulty_plugins_are_named_not_the_learning_rate(params, message, solver):
+    X, y = load_iris(return_X_y=True)
+    clf = MLPClassifier((4,), solver=solver, max_iter=5, **params)
+    with pytest.raises(ValueError, match=message) as info:
+        clf.fit(X, y)
+    assert "learning_rate" not in str(info.value)
+
+
+def test_verbose_says_why_training_stopped(capsys):
+    X, y = load_iris(return_X_y=True)
+    MLPRegressor((4,), tol=10.0, n_iter_no_change=2, verbose=True).fit(X, y)
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == (
+        "Training stopped: Training loss did not improve more than tol=10.000000 "
+        "for 2 consecutive epochs. Stopping (patience n_iter_no_change)."
+    )
+    MLPClassifier((4,), verbose=True, callbacks=lambda est, info: True).fit(X, y)
+    assert capsys.readouterr().out.strip().splitlines()[-1] == (
+        "Training stopped: a callback returned True at epoch 1"
+    )

@@ -1,0 +1,76 @@
+"""scikit-learn's own tests of its MLPs, run against ours (import switched).
+
+The installed scikit-learn's ``neural_network/tests/test_mlp.py`` is copied
+with its import line changed to ``from sklearn_mathdl import MLPClassifier,
+MLPRegressor`` and run in a subprocess. Excepted are only the tests that read or
+write scikit-learn's private attributes, each with its reason; every other test
+must pass.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import sklearn
+
+SKLEARN_TESTS = (
+    Path(sklearn.__file__).parent / "neural_network" / "tests" / "test_mlp.py"
+)
+IMPORT_LINE = "from sklearn.neural_network import MLPClassifier, MLPRegressor"
+
+PRIVATE_ATTRIBUTE_TESTS = {
+    "test_fit": "sets coefs_ by hand and drives _coef_grads, _coef_velocity, "
+    "_intercept_velocity (scikit-learn's private training buffers)",
+    "test_gradient": "calls scikit-learn's private _loss_grad_lbfgs",
+    "test_learning_rate_warmstart": "reads scikit-learn's private "
+    "_optimizer.learning_rate",
+    "test_adaptive_learning_rate": "reads scikit-learn's private "
+    "_optimizer.learning_rate",
+}
+
+CONFTEST = """
+import pytest
+
+
+@pytest.fixture
+def global_random_seed():
+    return 42  # scikit-learn's default global seed
+"""
+
+
+def test_sklearn_mlp_test_module_passes_against_ours(tmp_path):
+    source = SKLEARN_TESTS.read_text()
+    assert IMPORT_LINE in source, "scikit-learn's test module changed its import"
+    (tmp_path / "test_sklearn_mlp.py").write_text(
+        source.replace(
+            IMPORT_LINE, "from sklearn_mathdl import MLPClassifier, MLPRegressor"
+        )
+    )
+    (tmp_path / "conftest.py").write_text(CONFTEST)
+    deselect = [
+        f"--deselect=test_sklearn_mlp.py::{name}" for name in PRIVATE_ATTRIBUTE_TESTS
+    ]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-x",
+            "test_sklearn_mlp.py",
+            *deselect,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    summary = result.stdout.strip().splitlines()[-1]
+    assert result.returncode == 0, result.stdout[-4000:]
+    passed = int(re.search(r"(\d+) passed", summary)[1])
+    assert "failed" not in summary and "error" not in summary, summary
+    assert passed >= 50, summary
+    assert f"{len(PRIVATE_ATTRIBUTE_TESTS)} deselected" in summary, summary

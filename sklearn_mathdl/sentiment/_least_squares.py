@@ -88,6 +88,8 @@ def _is_texts(X):
             return False
         return np.asarray(X).dtype.kind in "OUST"
     if isinstance(X, list | tuple):
+        if not X:
+            return True  # an empty text list: check_texts says so
         if any(isinstance(e, list | tuple | np.ndarray) for e in X):
             return False
         return not all(isinstance(e, numbers.Number) for e in X)

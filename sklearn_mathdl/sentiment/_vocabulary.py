@@ -77,25 +77,34 @@ def analyze(text, tokenizer, lowercase=True, ngram_range=(1, 1)):
     return features
 
 
-def _chunk_ids(texts, lowercase, tokenizer):
-    """Ids of whitespace chunks (or of tokens), lengths per text, distinct chunks."""
-    if tokenizer is None:
-        split = str.split
-    else:
-        split = tokenizer
-    if lowercase:
-        lists = [split(t.lower()) for t in texts]
-    else:
-        lists = [split(t) for t in texts]
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+def _chunk_ids(texts, lowercase, tokenizer, batch_size=50_000):
+    """Ids of whitespace chunks (or of tokens), lengths per text, distinct chunks.
+
+    Texts are split in batches so that only one batch's token strings are
+    alive at a time (a token string costs about 50 bytes).
+    """
+    split = str.split if tokenizer is None else tokenizer
     vocab = defaultdict()
     vocab.default_factory = vocab.__len__
-    ids = np.fromiter(
-        map(vocab.__getitem__, itertools.chain.from_iterable(lists)),
-        dtype=np.int64,
-        count=int(lengths.sum()),
-    )
-    return ids, lengths, list(vocab)
+    all_ids, all_lengths = [], []
+    for start in range(0, len(texts), batch_size):
+        batch = texts[start : start + batch_size]
+        if lowercase:
+            lists = [split(t.lower()) for t in batch]
+        else:
+            lists = [split(t) for t in batch]
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        all_ids.append(
+            np.fromiter(
+                map(vocab.__getitem__, itertools.chain.from_iterable(lists)),
+                dtype=np.int64,
+                count=int(lengths.sum()),
+            )
+        )
+        all_lengths.append(lengths)
+    if not all_ids:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), []
+    return np.concatenate(all_ids), np.concatenate(all_lengths), list(vocab)
 
 
 def _merge(parts):

@@ -301,6 +301,9 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         sample_weight = self._sample_weight(y, sample_weight, X)
 
         layer_sizes = [X.shape[1], *plugins["hidden"], self._n_outputs()]
+        # Seeded at every call, as scikit-learn does (an int random_state
+        # replays the same shuffles in each partial_fit).
+        self._random_state = check_random_state(self.random_state)
         if continuing:
             if self.network_.layer_sizes != layer_sizes:
                 raise ValueError(
@@ -308,24 +311,33 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
                     f"the parameters now ask for {layer_sizes}. Set "
                     "warm_start=False to train a new network."
                 )
+            if not incremental:
+                # warm_start: the weights stay, the optimizer starts afresh
+                # (moments, velocity, plateau-reduced rate), as in scikit-learn;
+                # t_ goes on, so "invscaling" continues its decay.
+                self._restart_optimizer(plugins)
         else:
-            random_state = check_random_state(self.random_state)
             network = DenseNetwork(
                 layer_sizes, plugins["activations"], plugins["dtype"]
             )
-            network.initialize(plugins["initializer"], random_state)
-            self._random_state = random_state
+            network.initialize(plugins["initializer"], self._random_state)
             self.network_ = network
             self._reset_training_state(network, plugins)
         self.loss_function_ = plugins["loss"]
         return X, y, Y, sample_weight
 
-    def _reset_training_state(self, network, plugins):
+    def _restart_optimizer(self, plugins):
         self.optimizer_ = plugins["optimizer"]
         if not self.optimizer_.full_batch:
-            self.optimizer_.initialize(network.params)
+            self.optimizer_.initialize(self.network_.params)
         self.schedule_ = plugins["schedule"]
         self.schedule_.reset(self.learning_rate_init)
+        # The schedule's clock: samples seen when its rate was last updated, at
+        # the end of an epoch; a fresh schedule starts from learning_rate_init.
+        self._schedule_t = 0
+
+    def _reset_training_state(self, network, plugins):
+        self._restart_optimizer(plugins)
         self.n_iter_ = 0
         self.t_ = 0
         self.n_updates_ = 0
@@ -525,6 +537,7 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
             self.n_iter_ += 1
             self._n_epochs += 1
             self.t_ += n_samples
+            self._schedule_t = self.t_
             self.loss_curve_.append(epoch_loss)
             info = {
                 "epoch": self.n_iter_,
@@ -567,7 +580,7 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
                 on_plateau = getattr(schedule, "on_plateau", None)
                 if on_plateau is not None and on_plateau():
                     self._no_improvement_count = 0
-                    rate = schedule.learning_rate(self.t_, self._n_epochs)
+                    rate = schedule.learning_rate(self._schedule_t, self._n_epochs)
                     self._say(f"{plateau} Setting learning rate to {rate:f}")
                     continue
                 reason = f"{plateau} Stopping (patience n_iter_no_change)."
@@ -609,7 +622,7 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         total_loss, total_weight = 0.0, 0.0
         for begin in range(0, n_samples, batch_size):
             X_b, Y_b, sw = gather(order, begin)
-            rate = schedule.learning_rate(self.t_, self._n_epochs)
+            rate = schedule.learning_rate(self._schedule_t, self._n_epochs)
             loss = self._objective(network, X_b, Y_b, sw)
             if not np.isfinite(loss):
                 network.params[...] = last_good

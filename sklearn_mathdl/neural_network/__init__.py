@@ -26,5 +26,6 @@ from sklearn_mathdl.neural_network._multilayer_perceptron import (
     MLPRegressor,
 )
 from sklearn_mathdl.neural_network._network import DenseNetwork
+from sklearn_mathdl.neural_network._shallow import ShallowUniversalApproximator
 
-__all__ = ["MLPClassifier", "MLPRegressor", "DenseNetwork"]
+__all__ = ["MLPClassifier", "MLPRegressor", "DenseNetwork", "ShallowUniversalApproximator"]

@@ -1,0 +1,111 @@
+r"""Data-aware random ramps and the least-squares output layer.
+
+A ramp :math:`\sigma(w\cdot x + b)` changes only near the hyperplane
+:math:`w\cdot x + b = 0`; drawn blindly, most hyperplanes miss the data and the
+unit is constant (or linear) on it. Here, on standardised inputs, the direction
+:math:`u = w / |w|` is uniform on the sphere, the slope :math:`|w|` is
+log-uniform in :math:`[s/10, 10 s]` (``s = weight_scale``) divided by
+the spread of the projection :math:`u\cdot x`, and the bias puts
+the ramp's centre :math:`-b/|w|` uniformly within two standard deviations of
+the data's projection :math:`u\cdot x`, so every ramp turns inside the
+data (Huang, Zhu & Siew 2006 draw them blindly; the data-aware placement is the
+one used to initialise the greedy search of Siegel & Xu 2021).
+
+With the hidden layer fixed, the output weights solve the weighted ridge
+problem with a free intercept
+
+.. math::
+
+    \min_{a, a_0} \sum_i \omega_i \|y_i - H_i a - a_0\|^2 + \alpha \|a\|^2 ,
+
+i.e. :math:`(H_c^\top \Omega H_c + \alpha I) a = H_c^\top \Omega y_c` on the
+:math:`\omega`-centred :math:`H_c, y_c`, and :math:`a_0 = \bar y - \bar H a`.
+"""
+
+import numpy as np
+from scipy import linalg
+
+from sklearn_mathdl.plugins._base import Plugin
+
+
+def sample_ramps(cov, n, weight_scale, random_state):
+    r"""``n`` data-aware ramps: weights of shape (n, d) and biases of shape (n,).
+
+    ``cov`` is the (weighted) covariance of the standardised, centred inputs;
+    the projection :math:`u\cdot x` of the data has spread
+    :math:`s_u = \sqrt{u^\top \Sigma u}`, the slope is ``weight_scale``
+    :math:`\times 10^{U(-1, 1)} / s_u` and the centre :math:`s_u U(-2, 2)`.
+    Drawing from moments rather than from data points makes integer sample
+    weights equivalent to repeated samples.
+    """
+    d = cov.shape[0]
+    directions = random_state.standard_normal((n, d))
+    directions /= np.maximum(np.linalg.norm(directions, axis=1, keepdims=True), 1e-12)
+    spread = np.sqrt(
+        np.maximum(np.einsum("ij,jk,ik->i", directions, cov, directions), 0)
+    )
+    spread = np.where(spread > 1e-12, spread, 1.0)
+    slopes = weight_scale * 10.0 ** random_state.uniform(-1.0, 1.0, n) / spread
+    centres = spread * random_state.uniform(-2.0, 2.0, n)
+    return directions * slopes[:, None], -slopes * centres
+
+
+def weighted_ridge(H, Y, weights, alpha):
+    r"""Output weights ``a`` (k, m) and intercept ``a0`` (m,) of the ridge problem.
+
+    ``weights`` are normalised sample weights (summing to 1) or None; the
+    penalty is ``alpha`` times the total weight, as in the MLPs' objective.
+    A tiny relative jitter keeps the Cholesky factorisation defined when
+    features are collinear.
+    """
+    if weights is None:
+        weights = np.full(H.shape[0], 1.0 / H.shape[0])
+    h_mean = weights @ H
+    y_mean = weights @ Y
+    Hc = H - h_mean
+    Hw = Hc * weights[:, None]
+    gram = Hw.T @ Hc
+    rhs = Hw.T @ (Y - y_mean)
+    jitter = 1e-12 * max(float(np.trace(gram)) / max(gram.shape[0], 1), 1e-300)
+    gram[np.diag_indices_from(gram)] += alpha + jitter
+    try:
+        A = linalg.cho_solve(linalg.cho_factor(gram), rhs)
+    except linalg.LinAlgError:
+        A = linalg.lstsq(gram, rhs)[0]
+    return A, y_mean - h_mean @ A
+
+
+class FixedInitializer(Plugin):
+    """Initializer returning given layers, in order (one call per layer).
+
+    Lets the shared training machinery start from a hidden layer placed in the
+    data and an output layer solved by least squares.
+
+    Parameters
+    ----------
+    layers : tuple of (W, b)
+        ``W`` of shape (fan_in, fan_out), ``b`` of shape (fan_out,).
+    """
+
+    def __init__(self, layers):
+        self.layers = layers
+
+    def initialize(self, fan_in, fan_out, random_state, dtype):
+        calls = getattr(self, "_calls", 0)
+        self._calls = calls + 1
+        W, b = self.layers[calls]
+        if W.shape != (fan_in, fan_out):
+            raise ValueError(
+                f"Layer {calls} was given weights of shape {W.shape}, the "
+                f"network asks for {(fan_in, fan_out)}."
+            )
+        return W.astype(dtype), b.astype(dtype)
+
+    def __repr__(self):
+        shapes = [tuple(W.shape) for W, _ in self.layers]
+        return f"FixedInitializer(layers of shapes {shapes})"
+
+    def __eq__(self, other):
+        return self is other
+
+    __hash__ = object.__hash__

@@ -1,0 +1,35 @@
+"""Approximation theory of neural networks, made computable and exact.
+
+- :func:`barron_bound`, :func:`gaussian_barron_constant`,
+  :func:`radial_barron_constant`: Barron's (1993) bound :math:`(2 r C_f)^2 / n`
+  on the squared error of the best one-hidden-layer network of ``n`` sigmoidal
+  units, and the Fourier moment :math:`C_f` it depends on;
+- :func:`telgarsky_sawtooth`: Telgarsky's (2016) deep ReLU network computing
+  the ``k``-fold tent map exactly, with :math:`2^k` linear pieces;
+- :func:`count_linear_regions`, :func:`linear_region_bounds`: the exact number
+  of linear pieces of a one-input ReLU network, and the bounds of Montúfar et
+  al. (2014) on the number of regions.
+"""
+
+from sklearn_mathdl.theory._barron import (
+    barron_bound,
+    gaussian_barron_constant,
+    radial_barron_constant,
+)
+from sklearn_mathdl.theory._linear_regions import (
+    count_linear_regions,
+    linear_pieces,
+    linear_region_bounds,
+)
+from sklearn_mathdl.theory._sawtooth import SawtoothNetwork, telgarsky_sawtooth
+
+__all__ = [
+    "SawtoothNetwork",
+    "barron_bound",
+    "count_linear_regions",
+    "gaussian_barron_constant",
+    "linear_pieces",
+    "linear_region_bounds",
+    "radial_barron_constant",
+    "telgarsky_sawtooth",
+]

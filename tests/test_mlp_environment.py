@@ -45,8 +45,8 @@ def _run(script, cwd, **env):
     return result.stdout
 
 
-def test_plugin_registered_in_a_script_trains_in_loky_workers(tmp_path):
-    # The plugin class lives in the user's __main__, registered at run time.
+def test_plugins_registered_in_a_script_train_in_loky_workers(tmp_path):
+    # Plugins of every kind live in the user's __main__, registered at run time.
     out = _run(
         SOFTSIGN
         + """
@@ -55,12 +55,36 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn_mathdl import MLPClassifier
 from sklearn_mathdl.plugins import register_activation
 
+from sklearn_mathdl.neural_network.initializers import GlorotUniform
+from sklearn_mathdl.neural_network.losses import LogLoss
+from sklearn_mathdl.neural_network.optimizers import Adam
+from sklearn_mathdl.neural_network.schedules import Constant
+from sklearn_mathdl.plugins import (
+    register_initializer, register_loss, register_optimizer, register_schedule
+)
+
+
+class MyLoss(LogLoss): pass
+class MyAdam(Adam): pass
+class MySchedule(Constant): pass
+class MyInit(GlorotUniform): pass
+
+
 register_activation("softsign")(Softsign)
+register_loss("my_loss")(MyLoss)
+register_optimizer("my_adam")(MyAdam)
+register_schedule("my_schedule")(MySchedule)
+register_initializer("my_init")(MyInit)
 X, y = load_iris(return_X_y=True)
 est = MLPClassifier((8,), activation="softsign", solver="lbfgs", max_iter=200,
                     random_state=0)
 search = GridSearchCV(est, {"alpha": [1e-4, 1e-2]}, cv=3, n_jobs=2).fit(X, y)
-scores = cross_val_score(est, X, y, cv=3, n_jobs=2)
+every_kind = MLPClassifier(
+    (8,), activation="softsign", loss="my_loss", solver="my_adam",
+    learning_rate="my_schedule", initializer="my_init", learning_rate_init=0.01,
+    max_iter=300, random_state=0,
+)
+scores = cross_val_score(every_kind, X, y, cv=3, n_jobs=2)
 print("search", search.best_score_, "cv", scores.mean())
 """,
         tmp_path,

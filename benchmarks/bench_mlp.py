@@ -1,31 +1,44 @@
-"""Benchmark: sklearn_mathdl.MLPClassifier against sklearn.neural_network.MLPClassifier.
+"""Benchmark: sklearn_mathdl's MLPs against scikit-learn's, at equal precision.
 
 Both estimators are trained side by side in one process with the same
 architecture (256, 128), ReLU, Adam, minibatches of 200, learning rate 1e-3,
-alpha 1e-4, the same number of epochs and the same random_state. Ours runs in
-its default float32, scikit-learn in its default float64. For each case the
-script prints the per-epoch time (fit time / ``n_iter_``, median over repeats
-in which the two estimators alternate), the ratio sklearn/ours, the held-out
-accuracy of both, and the "GEMM floor": the time of the bare float32 matrix
-products one epoch of backpropagation needs (forward ``A_{l-1} @ W_l``,
-backward ``A_{l-1}.T @ delta_l`` and ``delta_l @ W_l.T``), which no
-implementation of this training loop can go below.
+alpha 1e-4, the same number of epochs (``tol=0``, no early stop) and the same
+random_state, on the same input: float64 input for both (ours with
+``dtype="float64"``) and float32 input for both (``dtype="float32"``;
+scikit-learn keeps float32 input in float32). For each case and precision the
+script prints the median time per epoch (fit time / ``n_iter_``; repeats
+alternate which estimator goes first, so drifts of a shared machine hit both),
+the speed-up sklearn/ours, the held-out accuracy (R² for regression) of both,
+and the "GEMM floor" of that precision: the time of the bare matrix products
+one epoch of backpropagation needs (forward ``A_{l-1} @ W_l``, backward
+``A_{l-1}.T @ delta_l`` and ``delta_l @ W_l.T``), into preallocated arrays,
+the faster of 1 and 2 BLAS threads. No implementation of this training loop
+can go below it; ``ours/floor`` is the overhead of everything else (loss,
+activations, bias gradients, optimizer step, minibatch gathering, Python).
 
 Cases:
 
-a. ``make_classification``: 60000 train / 10000 test samples, 100 features,
+a. ``make_classification``: 45000 train / 10000 test samples, 100 features,
    10 classes, standardised; 10 epochs.
-b. Fashion-MNIST (60000 train / 10000 test, 784 pixels scaled to [0, 1]);
-   10 epochs. Read from ``../shared/data/fashion-mnist`` next to the
-   repository or ``/usr/share/datasets/fashion-mnist``; skipped when absent.
+b. Fashion-MNIST: 60000 train / 10000 test, 784 pixels scaled to [0, 1];
+   5 epochs. Read from ``../shared/data/fashion-mnist`` next to the
+   repository or ``/usr/share/datasets/fashion-mnist``; skipped with a
+   message when absent.
+c. ``make_friedman1`` regression (MLPRegressor, squared error): 20000 train /
+   5000 test samples, 10 features, standardised target; 10 epochs. Skipped
+   with a message when ``sklearn_mathdl.MLPRegressor`` does not exist.
 
-Usage::
+Usage (full runs take a few minutes: serialise them with other benchmarks)::
 
-    python benchmarks/bench_mlp.py [--quick] [--repeats N] [--cases a,b] [--threads N]
+    flock /tmp/mathdl_bench.lock python benchmarks/bench_mlp.py
+    python benchmarks/bench_mlp.py --quick --repeats 1
+    python benchmarks/bench_mlp.py [--cases a,b,c] [--precisions float64,float32]
+        [--repeats N] [--threads N]
 
-``--quick`` runs 3 epochs on 20000 training samples. ``--threads N`` forces N
-BLAS threads for both estimators and the GEMM floor; by default nothing is
-overridden (ours chooses its BLAS thread count inside ``fit``).
+``--quick`` runs 2 epochs on at most 10000 training samples. ``--threads N``
+limits BLAS to N threads for both estimators and the floor; by default ours
+chooses its count inside ``fit`` (capped by the cores and any limit in force)
+and scikit-learn uses the ambient count.
 """
 
 import argparse
@@ -40,14 +53,20 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_classification, make_friedman1
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+from sklearn.neural_network import MLPRegressor as SkMLPRegressor
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from sklearn_mathdl import MLPClassifier
+
+try:  # being written alongside this benchmark: case c waits for it
+    from sklearn_mathdl import MLPRegressor
+except ImportError:
+    MLPRegressor = None
 
 HIDDEN = (256, 128)
 BATCH_SIZE = 200
@@ -75,20 +94,27 @@ FASHION_DIRS = (
 
 
 # ------------------------------------------------------------------ data
+def _quick(data, quick, n_max=10000):
+    X_train, X_test, y_train, y_test = data
+    if quick:
+        X_train, y_train = X_train[:n_max], y_train[:n_max]
+    return X_train, X_test, y_train, y_test
+
+
 def load_case_a(quick):
-    n_train = 20000 if quick else 60000
     X, y = make_classification(
-        n_samples=n_train + 10000,
+        n_samples=55000,
         n_features=100,
         n_informative=40,
         n_classes=10,
         random_state=0,
     )
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, train_size=n_train, test_size=10000, random_state=0
+        X, y, train_size=45000, test_size=10000, random_state=0
     )
     scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+    data = scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+    return _quick(data, quick)
 
 
 def find_fashion_mnist():
@@ -111,45 +137,62 @@ def load_case_b(quick):
     y_train = _read_idx(folder / FASHION_FILES[1], 8)
     X_test = _read_idx(folder / FASHION_FILES[2], 16).reshape(-1, 784) / 255.0
     y_test = _read_idx(folder / FASHION_FILES[3], 8)
-    if quick:
-        X_train, y_train = X_train[:20000], y_train[:20000]
-    return X_train, X_test, y_train, y_test
+    return _quick((X_train, X_test, y_train, y_test), quick)
 
 
+def load_case_c(quick):
+    X, y = make_friedman1(n_samples=25000, n_features=10, noise=1.0, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, train_size=20000, test_size=5000, random_state=0
+    )
+    mean, std = y_train.mean(), y_train.std()
+    return _quick(
+        (X_train, X_test, (y_train - mean) / std, (y_test - mean) / std), quick
+    )
+
+
+# name: (title, loader, epochs, task)
 CASES = {
-    "a": ("make_classification 100 features, 10 classes", load_case_a),
-    "b": ("Fashion-MNIST 784 pixels, 10 classes", load_case_b),
+    "a": ("make_classification 100 features, 10 classes", load_case_a, 10, "clf"),
+    "b": ("Fashion-MNIST 784 pixels, 10 classes", load_case_b, 5, "clf"),
+    "c": ("make_friedman1 10 features, MLPRegressor", load_case_c, 10, "reg"),
 }
 
 
 # ------------------------------------------------------------ estimators
-def make_ours(epochs, threads=None, callbacks=None):
-    clf = MLPClassifier(
-        **COMMON, max_iter=epochs, n_iter_no_change=epochs + 1, callbacks=callbacks
+def make_ours(task, epochs, dtype, threads=None, callbacks=None):
+    cls = MLPClassifier if task == "clf" else MLPRegressor
+    est = cls(
+        **COMMON,
+        max_iter=epochs,
+        n_iter_no_change=epochs + 1,
+        dtype=dtype,
+        callbacks=callbacks,
     )
     if threads is not None:
-        # Ours sets its own BLAS thread count inside fit, which would override
-        # an outer threadpool_limits: force the requested count instead.
-        clf._blas_threads = lambda X: threads
-    return clf
+        # Ours sets its own BLAS thread count inside fit (capped by an outer
+        # limit): ask for the requested count.
+        est._blas_threads = lambda X: threads
+    return est
 
 
-def make_sklearn(epochs):
-    return SkMLPClassifier(**COMMON, max_iter=epochs, n_iter_no_change=epochs + 1)
+def make_sklearn(task, epochs):
+    cls = SkMLPClassifier if task == "clf" else SkMLPRegressor
+    return cls(**COMMON, max_iter=epochs, n_iter_no_change=epochs + 1)
 
 
-def timed_fit(clf, X, y):
+def timed_fit(est, X, y):
     """Fit and return (seconds per epoch, epochs run)."""
     gc.collect()
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X, y)
+        est.fit(X, y)
     elapsed = time.perf_counter() - start
-    return elapsed / clf.n_iter_, clf.n_iter_
+    return elapsed / est.n_iter_, est.n_iter_
 
 
-def ours_blas_threads(X, y, threads):
+def ours_blas_threads(task, X, y, dtype, threads):
     """BLAS threads in effect inside our fit (read by a callback in one epoch)."""
     seen = []
 
@@ -160,54 +203,59 @@ def ours_blas_threads(X, y, threads):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        make_ours(1, threads, callbacks=[record]).fit(X[:1000], y[:1000])
+        make_ours(task, 1, dtype, threads, callbacks=[record]).fit(X[:1000], y[:1000])
     return sorted(set(seen))
 
 
 # ------------------------------------------------------------ GEMM floor
 class GemmFloor:
-    """The float32 matrix products of one epoch of backprop, preallocated.
+    """The matrix products of one epoch of backprop, preallocated, in ``dtype``.
 
-    Per minibatch of rows ``X_b``: forward ``X_b @ W1``, ``A1 @ W2``,
-    ``A2 @ W3``; backward ``A_{l-1}.T @ delta_l`` for the three layers and
-    ``delta_l @ W_l.T`` for layers 3 and 2.
+    Per minibatch of rows ``X_b``: forward ``A_{l-1} @ W_l`` for every layer;
+    backward ``A_{l-1}.T @ delta_l`` for every layer and ``delta_l @ W_l.T``
+    for every layer but the first.
     """
 
-    def __init__(self, X, n_outputs, batch_size=BATCH_SIZE, seed=0):
+    def __init__(self, X, n_outputs, dtype, batch_size=BATCH_SIZE, seed=0):
         rng = np.random.default_rng(seed)
-        self.X = np.ascontiguousarray(X, dtype=np.float32)
+        self.X = np.ascontiguousarray(X, dtype=dtype)
         self.batch_size = batch_size
         sizes = [X.shape[1], *HIDDEN, n_outputs]
 
         def rand(*shape):
-            return rng.standard_normal(shape, dtype=np.float32)
+            return rng.standard_normal(shape).astype(dtype)
 
         self.W = [rand(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
         self.gW = [np.empty_like(W) for W in self.W]
-        # Z[l]: output of layer l + 1 (also used as A_l and as delta_l).
-        self.Z = [rand(batch_size, b) for b in sizes[1:]]
+        self.Z = [rand(batch_size, b) for b in sizes[1:]]  # Z[l] is A_{l+1}
         self.D = [rand(batch_size, b) for b in sizes[1:]]  # incoming deltas
 
     def epoch(self):
         """Run the epoch's products and return the elapsed seconds."""
         X, bs, W, gW, Z, D = self.X, self.batch_size, self.W, self.gW, self.Z, self.D
-        dot = np.dot
+        matmul, n_layers = np.matmul, len(W)
         start = time.perf_counter()
         for begin in range(0, X.shape[0], bs):
             Xb = X[begin : begin + bs]
             n = Xb.shape[0]
-            A = [Xb, Z[0][:n], Z[1][:n]]
-            # forward
-            dot(Xb, W[0], out=Z[0][:n])
-            dot(A[1], W[1], out=Z[1][:n])
-            dot(A[2], W[2], out=Z[2][:n])
-            # backward, output layer first
-            dot(A[2].T, D[2][:n], out=gW[2])
-            dot(D[2][:n], W[2].T, out=D[1][:n])
-            dot(A[1].T, D[1][:n], out=gW[1])
-            dot(D[1][:n], W[1].T, out=D[0][:n])
-            dot(A[0].T, D[0][:n], out=gW[0])
+            A = [Xb] + [Zl[:n] for Zl in Z[:-1]]
+            for layer in range(n_layers):
+                matmul(A[layer], W[layer], out=Z[layer][:n])
+            for layer in range(n_layers - 1, -1, -1):
+                matmul(A[layer].T, D[layer][:n], out=gW[layer])
+                if layer > 0:
+                    matmul(D[layer][:n], W[layer].T, out=D[layer - 1][:n])
         return time.perf_counter() - start
+
+
+def floor_by_threads(floor, thread_counts):
+    """Best of three epochs per BLAS thread count."""
+    result = {}
+    for t in thread_counts:
+        with threadpool_limits(t, user_api="blas"):
+            floor.epoch()
+            result[t] = min(floor.epoch() for _ in range(3))
+    return result
 
 
 # ----------------------------------------------------------------- driver
@@ -231,14 +279,14 @@ def ambient_blas_threads():
     counts = {
         lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"
     }
-    return min(counts) if counts else None
+    return min(counts) if counts else 1
 
 
 def load_average():
     try:
-        return "load average " + ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        return "load " + ", ".join(f"{v:.1f}" for v in os.getloadavg())
     except OSError:  # not available on this platform
-        return "load average n/a"
+        return "load n/a"
 
 
 def cpu_busy_fraction(seconds=1.0):
@@ -259,98 +307,97 @@ def cpu_busy_fraction(seconds=1.0):
     return 1 - (idle1 - idle0) / total if total else None
 
 
-def run_case(name, data, epochs, repeats, threads):
-    X_train, X_test, y_train, y_test = data
-    n_classes = np.unique(y_train).size
-    ours_threads = ours_blas_threads(X_train, y_train, threads)
-    ambient = ambient_blas_threads()
-    print(
-        f"case {name}: {X_train.shape[0]} train / {X_test.shape[0]} test samples, "
-        f"{X_train.shape[1]} features, {n_classes} classes, {epochs} epochs, "
-        f"{repeats} repeat(s); BLAS threads: ours {ours_threads} (set inside its "
-        f"fit), sklearn and GEMM floor {ambient}; {load_average()}",
-        flush=True,
+def score(est, X, y):
+    """Accuracy for classifiers, R² for regressors (their own ``score``)."""
+    return est.score(X, y)
+
+
+def run_precision(name, task, data, dtype, epochs, repeats, threads):
+    X_train, X_test, y_train, y_test = (
+        data[0].astype(dtype),
+        data[1].astype(dtype),
+        data[2],
+        data[3],
     )
-    floor = GemmFloor(X_train, n_classes)
+    n_outputs = np.unique(y_train).size if task == "clf" else 1
+    metric = "acc" if task == "clf" else "R2"
+    ours_threads = ours_blas_threads(task, X_train, y_train, dtype, threads)
+    floor = GemmFloor(X_train, n_outputs, dtype)
+    counts = sorted({1, *([threads] if threads else [1, 2]), *ours_threads})
+    floors = floor_by_threads(floor, [t for t in counts if t <= (threads or 2)])
+    best_t = min(floors, key=floors.get)
 
-    # Warm-up: one epoch of each estimator and one floor epoch.
-    timed_fit(make_ours(1, threads), X_train, y_train)
-    timed_fit(make_sklearn(1), X_train, y_train)
-    floor.epoch()
+    # Warm-up: one epoch of each estimator.
+    timed_fit(make_ours(task, 1, dtype, threads), X_train, y_train)
+    timed_fit(make_sklearn(task, 1), X_train, y_train)
 
-    # The floor is timed with the ambient BLAS threads (the default, or
-    # --threads); when ours picks another count inside fit, time the floor
-    # once with that count too.
-    other = [t for t in ours_threads if t != ambient]
-    for t in other:
-        with threadpool_limits(t, user_api="blas"):
-            seconds = floor.epoch()
-        print(f"  GEMM floor with {t} BLAS thread(s) (as inside ours): {seconds:.3f} s")
-
-    times = {"ours": [], "sklearn": [], "floor": []}
-    accs = {"ours": [], "sklearn": []}
-    iters = {"ours": [], "sklearn": []}
+    times = {"ours": [], "sklearn": []}
+    scores = {"ours": [], "sklearn": []}
     for r in range(repeats):
-        # Alternate which estimator goes first so drifts hit both.
         order = ("ours", "sklearn") if r % 2 == 0 else ("sklearn", "ours")
         for which in order:
-            clf = (
-                make_ours(epochs, threads) if which == "ours" else make_sklearn(epochs)
+            est = (
+                make_ours(task, epochs, dtype, threads)
+                if which == "ours"
+                else make_sklearn(task, epochs)
             )
-            per_epoch, n_iter = timed_fit(clf, X_train, y_train)
+            per_epoch, _ = timed_fit(est, X_train, y_train)
             times[which].append(per_epoch)
-            iters[which].append(n_iter)
-            accs[which].append(clf.score(X_test, y_test))
-        times["floor"].append(floor.epoch())
+            scores[which].append(score(est, X_test, y_test))
         print(
-            f"  repeat {r + 1}: ours {times['ours'][-1]:.3f} s/epoch "
-            f"(acc {accs['ours'][-1]:.4f}) | sklearn {times['sklearn'][-1]:.3f} "
-            f"s/epoch (acc {accs['sklearn'][-1]:.4f}) | GEMM floor "
-            f"{times['floor'][-1]:.3f} s | {load_average()}",
+            f"    repeat {r + 1}: ours {times['ours'][-1]:.3f} s/epoch | sklearn "
+            f"{times['sklearn'][-1]:.3f} s/epoch | {load_average()}",
             flush=True,
         )
+    with threadpool_limits(best_t, user_api="blas"):
+        floors[best_t] = min(floors[best_t], floor.epoch())
 
-    med = {k: statistics.median(v) for k, v in times.items()}
-    labels = {
-        "ours": "sklearn_mathdl float32",
-        "sklearn": "scikit-learn   float64",
-    }
-    for which in ("ours", "sklearn"):
-        print(
-            f"case {name} {labels[which]}: {med[which]:.3f} s/epoch "
-            f"(median of {fmt_list(times[which])}), n_iter_={iters[which][-1]}, "
-            f"test accuracy {accs[which][-1]:.4f}"
-        )
+    ours, theirs = statistics.median(times["ours"]), statistics.median(times["sklearn"])
+    fl = floors[best_t]
+    floor_text = ", ".join(f"{t} thread(s) {s:.3f} s" for t, s in floors.items())
     print(
-        f"case {name}: ours {med['ours']:.3f} s/epoch (acc {accs['ours'][-1]:.3f}) "
-        f"| sklearn {med['sklearn']:.3f} s/epoch (acc {accs['sklearn'][-1]:.3f}) "
-        f"| speed-up {med['sklearn'] / med['ours']:.1f}x "
-        f"| GEMM floor {med['floor']:.3f} s -> ours/floor "
-        f"{med['ours'] / med['floor']:.1f}x",
+        f"    ours {fmt_list(times['ours'])}, sklearn {fmt_list(times['sklearn'])}; "
+        f"GEMM floor {floor_text}; BLAS threads inside ours {ours_threads}, "
+        f"sklearn {threads or ambient_blas_threads()}"
+    )
+    print(
+        f"case {name} {np.dtype(dtype).name}: ours {ours:.3f} s/epoch "
+        f"({metric} {scores['ours'][-1]:.4f}) | sklearn {theirs:.3f} s/epoch "
+        f"({metric} {scores['sklearn'][-1]:.4f}) | speed-up {theirs / ours:.2f}x "
+        f"| GEMM floor {fl:.3f} s | ours/floor {ours / fl:.2f}x",
         flush=True,
     )
+    return dict(ours=ours, sklearn=theirs, floor=fl, scores=scores)
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--quick", action="store_true", help="3 epochs on 20000 training samples"
+        "--quick", action="store_true", help="2 epochs on 10000 training samples"
     )
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats")
     parser.add_argument(
-        "--cases", default="a,b", help="comma-separated cases among a, b"
+        "--cases", default="a,b,c", help="comma-separated cases among a, b, c"
+    )
+    parser.add_argument(
+        "--precisions",
+        default="float64,float32",
+        help="comma-separated dtypes among float64, float32",
     )
     parser.add_argument(
         "--threads",
         type=int,
         default=None,
-        help="force this many BLAS threads for both estimators and the floor",
+        help="limit BLAS to this many threads for both estimators and the floor",
     )
     args = parser.parse_args(argv)
     args.cases = [c.strip() for c in args.cases.split(",") if c.strip()]
     unknown = [c for c in args.cases if c not in CASES]
     if unknown:
         parser.error(f"unknown case(s) {unknown}; choose among {sorted(CASES)}")
+    args.precisions = [p.strip() for p in args.precisions.split(",") if p.strip()]
+    if not set(args.precisions) <= {"float64", "float32"}:
+        parser.error("--precisions takes float64 and/or float32")
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     if args.threads is not None and args.threads < 1:
@@ -360,7 +407,6 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    epochs = 3 if args.quick else 10
     print(f"BLAS: {blas_summary()}")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     busy = cpu_busy_fraction()
@@ -374,8 +420,6 @@ def main(argv=None):
             "WARNING: other processes are using the CPU; timings, multi-threaded "
             "BLAS ones above all, will be unreliable."
         )
-    if args.threads is not None:
-        print(f"--threads {args.threads}: BLAS limited to {args.threads} thread(s)")
     limits = (
         threadpool_limits(args.threads, user_api="blas")
         if args.threads is not None
@@ -383,19 +427,35 @@ def main(argv=None):
     )
     with limits:
         for name in args.cases:
-            title, loader = CASES[name]
+            title, loader, epochs, task = CASES[name]
+            if task == "reg" and MLPRegressor is None:
+                print(
+                    f"case {name} ({title}): SKIPPED, sklearn_mathdl has no "
+                    "MLPRegressor yet.",
+                    flush=True,
+                )
+                continue
             data = loader(args.quick)
             if data is None:
                 print(
-                    f"case {name} ({title}): SKIPPED, data not found in "
+                    f"case {name} ({title}): SKIPPED, Fashion-MNIST not found in "
                     + " or ".join(str(d) for d in FASHION_DIRS)
                     + ". Get it with `apt-get install dataset-fashion-mnist` "
                     "(installs /usr/share/datasets/fashion-mnist).",
                     flush=True,
                 )
                 continue
-            print(f"--- case {name}: {title}")
-            run_case(name, data, epochs, args.repeats, args.threads)
+            epochs = 2 if args.quick else epochs
+            print(
+                f"--- case {name}: {title}; {data[0].shape[0]} train / "
+                f"{data[1].shape[0]} test samples, {epochs} epochs, "
+                f"{args.repeats} repeat(s)",
+                flush=True,
+            )
+            for dtype in args.precisions:
+                run_precision(
+                    name, task, data, dtype, epochs, args.repeats, args.threads
+                )
     return 0
 
 

@@ -27,6 +27,9 @@ with a few in-place vector operations, and L-BFGS sees a plain vector.
 import numpy as np
 import scipy.sparse as sp
 
+# Batches up to this many rows keep their scratch arrays between steps.
+_MAX_BUFFERED_ROWS = 4096
+
 
 class DenseNetwork:
     """A stack of affine layers and activations with packed parameters.
@@ -93,6 +96,7 @@ class DenseNetwork:
         )
 
     # Views do not survive pickling: store the vector, rebuild the views.
+    # The training workspace is scratch memory and is not pickled either.
     def __getstate__(self):
         state = self.__dict__.copy()
         for key in (
@@ -104,6 +108,8 @@ class DenseNetwork:
             "_weight_grads",
             "_inputs",
             "_pre_activations",
+            "_workspace",
+            "_decay",
         ):
             state.pop(key, None)
         return state
@@ -117,12 +123,52 @@ class DenseNetwork:
         for W, b in zip(self.coefs, self.intercepts):
             W[...], b[...] = initializer.initialize(*W.shape, random_state, self.dtype)
 
+    def _buffers(self, n_rows):
+        r"""Scratch arrays for a training batch of ``n_rows``, allocated once.
+
+        Per layer: ``Z`` (the pre-activations, written by ``matmul(out=)``) and
+        ``delta`` (where the backward pass writes :math:`\delta_l W_l^\top`);
+        plus a vector of ones, for the bias gradients
+        :math:`\mathbb{1}^\top\delta_l` as one BLAS call. Kept only for
+        minibatch sizes (full-batch training allocates as it goes) and freed by
+        :meth:`release_buffers`.
+        """
+        ws = getattr(self, "_workspace", None)
+        if ws is not None and ws["n_rows"] == n_rows:
+            return ws
+        fan_outs = [b.shape[0] for b in self.intercepts]
+        ws = {
+            "n_rows": n_rows,
+            "Z": [np.empty((n_rows, f), self.dtype) for f in fan_outs],
+            "delta": [
+                np.empty((n_rows, s), self.dtype) for s in self.layer_sizes[1:-1]
+            ],
+            "ones": np.ones(n_rows, self.dtype),
+        }
+        if n_rows <= _MAX_BUFFERED_ROWS:
+            self._workspace = ws
+        return ws
+
+    def release_buffers(self):
+        """Free the scratch arrays of :meth:`_buffers` (end of training)."""
+        self._workspace = self._decay = None
+
     def forward(self, X, keep=False):
-        """Return the output :math:`o`; with ``keep=True`` cache what backward needs."""
+        """Return the output :math:`o`; with ``keep=True`` cache what backward needs.
+
+        With ``keep=True`` the pre-activations are written into reused buffers,
+        so the returned output is valid until the next ``forward(keep=True)``.
+        """
+        ws = self._buffers(X.shape[0]) if keep else None
         inputs, pre_activations = [], []
         A = X
-        for W, b, act in zip(self.coefs, self.intercepts, self.activations):
-            Z = A @ W
+        for layer, (W, b, act) in enumerate(
+            zip(self.coefs, self.intercepts, self.activations)
+        ):
+            if ws is None or sp.issparse(A):
+                Z = A @ W
+            else:
+                Z = np.matmul(A, W, out=ws["Z"][layer])
             Z += b
             inputs.append(A)
             pre_activations.append(Z)
@@ -132,11 +178,12 @@ class DenseNetwork:
         return A
 
     def backward(self, grad_output):
-        """Fill ``self.grad`` with :math:`\\partial L/\\partial\\theta` from :math:`\\partial L/\\partial o`.
+        r"""Fill ``self.grad`` with :math:`\partial L/\partial\theta` from :math:`\partial L/\partial o`.
 
         Uses the activations cached by the last ``forward(X, keep=True)`` and
         releases them, so that a fitted network holds no training data.
         """
+        ws = self._buffers(grad_output.shape[0])
         delta = grad_output.astype(self.dtype, copy=False)
         for layer in range(len(self.coefs) - 1, -1, -1):
             act = self.activations[layer]
@@ -146,10 +193,13 @@ class DenseNetwork:
             if sp.issparse(A_prev):
                 self._coef_grads[layer][...] = A_prev.T @ delta
             else:
-                np.dot(A_prev.T, delta, out=self._coef_grads[layer])
-            delta.sum(axis=0, out=self._intercept_grads[layer])
+                np.matmul(A_prev.T, delta, out=self._coef_grads[layer])
+            # 1^T delta by BLAS: ~2x faster than delta.sum(axis=0) on C-order rows.
+            np.matmul(ws["ones"], delta, out=self._intercept_grads[layer])
             if layer > 0:
-                delta = delta @ self.coefs[layer].T
+                delta = np.matmul(
+                    delta, self.coefs[layer].T, out=ws["delta"][layer - 1]
+                )
         self._inputs = self._pre_activations = None
         return self.grad
 
@@ -159,4 +209,8 @@ class DenseNetwork:
 
     def add_weight_decay(self, scale):
         """Add the gradient of :math:`\\tfrac{s}{2}\\sum_l\\|W_l\\|^2`, i.e. :math:`s W_l`."""
-        self._weight_grads += scale * self._weights
+        decay = getattr(self, "_decay", None)
+        if decay is None:
+            decay = self._decay = np.empty_like(self._weights)
+        np.multiply(self._weights, scale, out=decay)
+        self._weight_grads += decay

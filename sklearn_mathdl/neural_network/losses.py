@@ -61,10 +61,26 @@ JANOCHA_CZARNECKI_TABLE = (
 )
 
 
+def _row_max(o):
+    """Row maxima, shape (n, 1).
+
+    Gathering at the arg-max is ~3x faster than ``o.max(axis=1)``, whose
+    reduction over short C-order rows pays a loop per row.
+    """
+    return o[np.arange(o.shape[0]), o.argmax(axis=1)][:, None]
+
+
+def _row_sum(a):
+    """Row sums, shape (n,), as one BLAS matrix-vector product."""
+    if a.dtype.kind != "f":
+        return a.sum(axis=1)
+    return a @ np.ones(a.shape[1], dtype=a.dtype)
+
+
 def log_softmax(o):
     """Row-wise :math:`\\log\\operatorname{softmax}(o)`, by log-sum-exp."""
-    shifted = o - o.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    shifted = o - _row_max(o)
+    return shifted - np.log(_row_sum(np.exp(shifted)))[:, None]
 
 
 def softmax(o):
@@ -88,7 +104,7 @@ class Loss(Plugin):
         losses, grads = self.per_sample(y, o)
         if sample_weight is None:
             n = o.shape[0]
-            return float(losses.mean()), grads / n
+            return float(losses.sum()) / n, grads / n
         weights = sample_weight / sample_weight.sum()
         return float(weights @ losses), grads * weights[:, None].astype(o.dtype)
 
@@ -227,6 +243,23 @@ class LogLoss(SoftmaxLoss):
 
     def of_softmax(self, y, s, log_s):
         return -(y * log_s).sum(axis=1), -y
+
+    def per_sample(self, y, o):
+        r"""Fused: one exponential and no :math:`\log\sigma` matrix.
+
+        With :math:`u = o - \max_j o_j`, :math:`Z = \sum_j e^{u_j}` and
+        :math:`c = \sum_j y_j`: :math:`\ell = c \log Z - \langle y, u\rangle`
+        and :math:`\partial\ell/\partial o = e^{u} c / Z - y`.
+        """
+        if type(self).of_softmax is not LogLoss.of_softmax:
+            return super().per_sample(y, o)  # a subclass redefines the loss
+        u = o - _row_max(o)
+        e = np.exp(u)
+        Z = _row_sum(e)
+        c = _row_sum(y)
+        e *= (c / Z)[:, None]
+        e -= y
+        return np.log(Z) * c - _row_sum(y * u), e
 
 
 @register_loss("squared_log")

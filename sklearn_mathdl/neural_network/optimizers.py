@@ -9,6 +9,8 @@ Because the network stores every weight in one contiguous vector, each update
 is a handful of vectorised in-place operations, whatever the architecture.
 """
 
+import math
+
 import numpy as np
 from scipy.optimize import minimize
 
@@ -89,29 +91,30 @@ class Adam(Optimizer):
 
     def initialize(self, params):
         self.t_ = 0
+        # The moments are stored without their (1 - beta) factors,
+        # M = m / (1 - beta_1) and V = v / (1 - beta_2): the factors are folded
+        # into the step's scalars, which saves two passes over the parameters.
         self.m_ = np.zeros_like(params)
         self.v_ = np.zeros_like(params)
         self._buffer = np.empty_like(params)
 
     def step(self, params, grad, learning_rate):
         self.t_ += 1
-        m, v, buf = self.m_, self.v_, self._buffer
-        m *= self.beta_1
-        np.multiply(grad, 1 - self.beta_1, out=buf)
-        m += buf
-        v *= self.beta_2
-        np.multiply(grad, grad, out=buf)
-        buf *= 1 - self.beta_2
-        v += buf
-        rate = (
-            learning_rate
-            * np.sqrt(1 - self.beta_2**self.t_)
-            / (1 - self.beta_1**self.t_)
-        )
-        np.sqrt(v, out=buf)
-        buf += self.epsilon
-        np.divide(m, buf, out=buf)
-        buf *= rate
+        b1, b2, t = self.beta_1, self.beta_2, self.t_
+        M, V, buf = self.m_, self.v_, self._buffer
+        M *= b1  # M <- beta_1 M + g
+        M += grad
+        np.multiply(grad, grad, out=buf)  # V <- beta_2 V + g^2
+        V *= b2
+        V += buf
+        # m / (sqrt(v) + eps) = (1 - beta_1) / s * M / (sqrt(V) + eps / s), with
+        # s = sqrt(1 - beta_2). Python floats keep float32 arrays float32.
+        s = math.sqrt(1 - b2)
+        rate = learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t) * (1 - b1) / s
+        np.sqrt(V, out=buf)
+        buf += self.epsilon / s
+        np.divide(M, buf, out=buf)
+        buf *= float(rate)
         params -= buf
 
 

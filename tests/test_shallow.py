@@ -174,7 +174,7 @@ def test_pipeline_grid_search_and_pickle():
         {
             "shallowuniversalapproximator__n_neurons": [4, 16],
             "shallowuniversalapproximator__activation": ["tanh", "relu"],
-            "shallowuniversalapproximator__method": ["random", "greedy"],
+            "shallowuniversalapproximator__method": ["random", "greedy", "backprop"],
         },
         cv=3,
     ).fit(X, y)

@@ -18,6 +18,7 @@ sample weight, :math:`b` the unpenalised intercept (Arora's "learning to score
 reviews": a Gaussian least-squares fit over a vocabulary of ~100,000 words).
 """
 
+import itertools
 import numbers
 import warnings
 from collections import namedtuple
@@ -90,7 +91,7 @@ def _is_texts(X):
     if isinstance(X, list | tuple):
         if not X:
             return True  # an empty text list: check_texts says so
-        if any(isinstance(e, list | tuple | np.ndarray) for e in X):
+        if any(map(isinstance, X, itertools.repeat(list | tuple | np.ndarray))):
             return False
         return not all(isinstance(e, numbers.Number) for e in X)
     return hasattr(X, "__iter__")

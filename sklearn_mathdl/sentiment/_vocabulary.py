@@ -60,13 +60,13 @@ def check_texts(texts, input_name="X"):
             f"shape {texts.shape}."
         )
     texts = list(texts)
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(
-                f"{input_name}[{i}] is {type(text).__name__} ({text!r:.40}), not "
-                "str: every item of a text list must be a string. Replace "
-                "missing texts with '' or drop them."
-            )
+    if not all(map(isinstance, texts, itertools.repeat(str))):
+        i, text = next((i, t) for i, t in enumerate(texts) if not isinstance(t, str))
+        raise TypeError(
+            f"{input_name}[{i}] is {type(text).__name__} ({text!r:.40}), not "
+            "str: every item of a text list must be a string. Replace "
+            "missing texts with '' or drop them."
+        )
     if not texts:
         raise ValueError(f"{input_name} is empty: at least one text is required.")
     return texts
@@ -448,11 +448,17 @@ def limit_features(df, totals, names, n_docs, min_df=1, max_features=None):
 def remap_columns(X, remap, n_columns):
     """``X`` with column ``j`` moved to ``remap[j]`` (dropped when negative)."""
     new = remap[X.indices]
-    keep = new >= 0
-    cum = np.concatenate([[0], np.cumsum(keep)])
+    if remap.min(initial=0) >= 0:  # nothing dropped
+        data, indices, indptr = X.data.copy(), new, X.indptr.copy()
+    else:
+        keep = new >= 0
+        cum = np.concatenate([[0], np.cumsum(keep)])
+        data, indices, indptr = X.data[keep], new[keep], cum[X.indptr]
     out = sp.csr_matrix(
-        (X.data[keep], new[keep].astype(X.indices.dtype), cum[X.indptr]),
+        (data, indices.astype(X.indices.dtype), indptr),
         shape=(X.shape[0], n_columns),
     )
-    out.sort_indices()
+    kept = remap[remap >= 0]
+    if not (X.has_sorted_indices and np.all(kept[1:] > kept[:-1])):
+        out.sort_indices()
     return out

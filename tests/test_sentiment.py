@@ -120,9 +120,13 @@ def test_parallel_counting_equals_serial(monkeypatch):
     from sklearn_mathdl.sentiment import _vocabulary
 
     monkeypatch.setattr(_vocabulary, "_PARALLEL_MIN_TEXTS", 10)
+
+    class SubclassedWords(WordTokenizer):
+        """Not the built-in class: takes the per-chunk path, in workers."""
+
     texts = TEXTS * 10
     X1, n1 = count_texts(texts, WordTokenizer(), ngram_range=(1, 2))
-    X2, n2 = count_texts(texts, WordTokenizer(), ngram_range=(1, 2), n_jobs=2)
+    X2, n2 = count_texts(texts, SubclassedWords(), ngram_range=(1, 2), n_jobs=2)
     assert n1 == n2 and (X1 != X2).nnz == 0
 
 

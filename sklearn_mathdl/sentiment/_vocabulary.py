@@ -4,17 +4,24 @@ Texts become the CSR matrix :math:`C \in \mathbb{N}^{n \times p}`,
 :math:`c_{iw}` the number of times feature :math:`w` (a token or an n-gram of
 tokens) occurs in text :math:`i`.
 
-The work per token is kept in C: texts are lowercased and split on whitespace
-by :meth:`str.split`, every chunk is mapped to an integer by one dictionary
-lookup (``np.fromiter`` over ``map(dict.__getitem__, ...)``), and the
-tokenizer is called once per *distinct* chunk (the ``whitespace_separable``
-contract of :mod:`sklearn_mathdl.sentiment.tokenizers`). Chunk ids are then
-expanded to token ids, n-grams are encoded as integers
+For the built-in ``"word"`` and ``"whitespace"`` tokenizers there is no
+Python work per text or per token: a batch of texts is joined with a
+separator, lowercased once, and, when it is ASCII, its bytes are classified
+by a table; tokens are the maximal runs of token bytes, a token of at most 8
+bytes is read directly as an integer key (its bytes as a little-endian
+``uint64``), and keys are numbered in order of first appearance by a
+vectorised open-addressing hash table (:func:`_intern`). Batches that are
+not ASCII, and other tokenizers, take the general path: texts are split on
+whitespace by :meth:`str.split`, every chunk is mapped to an integer by one
+dictionary lookup (``np.fromiter`` over ``map(dict.__getitem__, ...)``), and
+the tokenizer is called once per *distinct* chunk (the
+``whitespace_separable`` contract of :mod:`sklearn_mathdl.sentiment.tokenizers`)
+or per text. Token ids are then expanded to n-grams encoded as integers
 (:math:`\text{code}(w_1 \dots w_n) = \text{code}(w_1 \dots w_{n-1})\,V + w_n`,
 numbered by :func:`numpy.unique`) and the matrix is assembled by scipy, which
-sums duplicate entries. With ``n_jobs`` the chunk-to-id mapping runs in joblib
-workers on slices of the texts; only integer arrays and the distinct chunks
-travel back.
+sums duplicate entries. With ``n_jobs`` the general path's chunk-to-id mapping
+runs in joblib workers on slices of the texts; only integer arrays and the
+distinct chunks travel back.
 """
 
 import functools

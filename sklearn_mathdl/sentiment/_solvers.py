@@ -65,6 +65,16 @@ from sklearn_mathdl.utils._threads import blas_thread_limit, blas_threads
 _MIN_NNZ_PER_THREAD = 200_000
 
 
+def _row_block(X, a, b):
+    """Rows ``a:b`` of the CSR matrix ``X``, sharing its data and indices."""
+    lo, hi = X.indptr[a], X.indptr[b]
+    return sp.csr_matrix(
+        (X.data[lo:hi], X.indices[lo:hi], X.indptr[a : b + 1] - lo),
+        shape=(b - a, X.shape[1]),
+        copy=False,
+    )
+
+
 class CenteredDesign:
     """The operator :math:`v \\mapsto \\tilde C^\\top S \\tilde C v` of a CSR design.
 
@@ -88,10 +98,16 @@ class CenteredDesign:
         self.X = X
         self.s = sample_weight
         self.sw_sum = float(sample_weight.sum())
-        s_nz = np.repeat(sample_weight, np.diff(X.indptr))
         p = X.shape[1]
-        col_sw = np.bincount(X.indices, weights=X.data * s_nz, minlength=p)
-        col_sq = np.bincount(X.indices, weights=X.data**2 * s_nz, minlength=p)
+        # unit weights (the default) spare two products over the nonzeros
+        self.unit_weights = bool(np.all(sample_weight == 1.0))
+        if self.unit_weights:
+            col_sw = np.bincount(X.indices, weights=X.data, minlength=p)
+            col_sq = np.bincount(X.indices, weights=X.data * X.data, minlength=p)
+        else:
+            s_nz = np.repeat(sample_weight, np.diff(X.indptr))
+            col_sw = np.bincount(X.indices, weights=X.data * s_nz, minlength=p)
+            col_sq = np.bincount(X.indices, weights=X.data**2 * s_nz, minlength=p)
         self.fit_intercept = fit_intercept
         if fit_intercept:
             self.x_mean = col_sw / self.sw_sum
@@ -106,7 +122,11 @@ class CenteredDesign:
             X.indptr, np.linspace(0, X.nnz, n_threads + 1)[1:-1]
         ).tolist()
         bounds = [0, *rows, X.shape[0]]
-        self.blocks = [(a, b, X[a:b]) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        self.blocks = [
+            (a, b, _row_block(X, a, b))
+            for a, b in zip(bounds[:-1], bounds[1:])
+            if b > a
+        ]
         self.n_threads = len(self.blocks)
 
     def rhs(self, y):
@@ -119,7 +139,8 @@ class CenteredDesign:
         a, b, Xb = block
         u = Xb @ v
         u -= shift
-        u *= self.s[a:b]
+        if not self.unit_weights:
+            u *= self.s[a:b]
         return Xb.T @ u, u.sum()
 
     def matvec(self, v, pool=None):

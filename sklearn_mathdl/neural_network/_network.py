@@ -177,23 +177,30 @@ class DenseNetwork:
             self._inputs, self._pre_activations = inputs, pre_activations
         return A
 
-    def backward(self, grad_output):
+    def backward(self, grad_output, weight_decay=0.0):
         r"""Fill ``self.grad`` with :math:`\partial L/\partial\theta` from :math:`\partial L/\partial o`.
 
         Uses the activations cached by the last ``forward(X, keep=True)`` and
-        releases them, so that a fitted network holds no training data.
+        releases them, so that a fitted network holds no training data. A
+        nonzero ``weight_decay`` :math:`s` adds :math:`s W_l` to each weight
+        gradient (as :meth:`add_weight_decay`), while both are in cache.
         """
         ws = self._buffers(grad_output.shape[0])
         delta = grad_output.astype(self.dtype, copy=False)
         for layer in range(len(self.coefs) - 1, -1, -1):
-            act = self.activations[layer]
-            delta = act.backward(self._pre_activations[layer], delta)
+            act, Z = self.activations[layer], self._pre_activations[layer]
+            if delta is grad_output:  # the caller's array: leave it intact
+                delta = act.backward(Z, delta)
+            else:  # our scratch array: an activation may overwrite it
+                delta = getattr(act, "backward_inplace", act.backward)(Z, delta)
             delta = delta.astype(self.dtype, copy=False)
             A_prev = self._inputs[layer]
             if sp.issparse(A_prev):
                 self._coef_grads[layer][...] = A_prev.T @ delta
             else:
                 np.matmul(A_prev.T, delta, out=self._coef_grads[layer])
+            if weight_decay:
+                self._coef_grads[layer] += weight_decay * self.coefs[layer]
             # 1^T delta by BLAS: ~2x faster than delta.sum(axis=0) on C-order rows.
             np.matmul(ws["ones"], delta, out=self._intercept_grads[layer])
             if layer > 0:

@@ -245,11 +245,12 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         """
         output = network.forward(X, keep=True)
         value, grad_output = self._loss_and_gradient(Y, output, sample_weight)
-        network.backward(grad_output)
+        decay = 0.0
         if self.alpha:
             total = X.shape[0] if sample_weight is None else sample_weight.sum()
             value += 0.5 * self.alpha * network.squared_weight_norm() / total
-            network.add_weight_decay(self.alpha / total)
+            decay = float(self.alpha / total)
+        network.backward(grad_output, weight_decay=decay)
         return value
 
     def _loss_on(self, X, Y, sample_weight):
@@ -620,19 +621,23 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         order = self._next_order() if self.shuffle else None
         gather = _BatchGatherer(X, Y, sample_weight, batch_size)
         total_loss, total_weight = 0.0, 0.0
-        for begin in range(0, n_samples, batch_size):
-            X_b, Y_b, sw = gather(order, begin)
-            rate = schedule.learning_rate(self._schedule_t, self._n_epochs)
-            loss = self._objective(network, X_b, Y_b, sw)
-            if not np.isfinite(loss):
-                network.params[...] = last_good
-                return loss, rate
-            np.copyto(last_good, network.params)
-            optimizer.step(network.params, network.grad, rate)
-            self.n_updates_ += 1
-            weight = Y_b.shape[0] if sw is None else sw.sum()
-            total_loss += loss * weight
-            total_weight += weight
+        try:
+            for begin in range(0, n_samples, batch_size):
+                X_b, Y_b, sw = gather(order, begin)
+                rate = schedule.learning_rate(self._schedule_t, self._n_epochs)
+                loss = self._objective(network, X_b, Y_b, sw)
+                if not np.isfinite(loss):
+                    network.params[...] = last_good
+                    return loss, rate
+                np.copyto(last_good, network.params)
+                optimizer.step(network.params, network.grad, rate)
+                self.n_updates_ += 1
+                weight = Y_b.shape[0] if sw is None else sw.sum()
+                total_loss += loss * weight
+                total_weight += weight
+        finally:
+            # The network's scratch arrays hold training activations: free them.
+            network.release_buffers()
         if not np.isfinite(network.params).all():
             network.params[...] = last_good
             return np.nan, rate

@@ -144,3 +144,32 @@ def test_fit_on_texts_same_with_both_paths(monkeypatch):
     assert fast.vocabulary_ == slow.vocabulary_
     np.testing.assert_allclose(fast.coef_, slow.coef_, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(fast.predict(texts), slow.predict(texts))
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_max_features_ties_go_to_the_first_seen_feature(ngram_range):
+    texts = ["zeta alpha mu", "mu alpha zeta", "zeta beta"]
+    y = [1.0, 2.0, 0.0]
+    model = LeastSquaresSentiment(max_features=1, ngram_range=ngram_range)
+    # zeta (3) > alpha = mu (2): zeta
+    assert list(model.fit(texts, y).vocabulary_) == ["zeta"]
+    # alpha and mu tie at 2: alpha is seen first
+    model.set_params(max_features=2)
+    assert sorted(model.fit(texts, y).vocabulary_) == ["alpha", "zeta"]
+    # a tie goes to the first seen, not to the first alphabetically
+    texts = ["mu alpha", "alpha mu"]
+    model.set_params(max_features=1)
+    assert list(model.fit(texts, [0.0, 1.0]).vocabulary_) == ["mu"]
+
+
+def test_sorted_columns_equal_first_seen_columns_permuted():
+    texts = ["b a c", "c c d", "", "a e"] * 3
+    for ngram_range in [(1, 1), (1, 2)]:
+        X, names = count_texts(texts, WordTokenizer(), ngram_range=ngram_range)
+        Xs, sorted_names, first_seen = count_texts(
+            texts, WordTokenizer(), ngram_range=ngram_range, sort_columns=True
+        )
+        assert sorted_names == sorted(names)
+        assert [names[k] for k in first_seen] == sorted_names
+        assert np.array_equal(Xs.toarray(), X.toarray()[:, first_seen])
+        assert Xs.has_sorted_indices

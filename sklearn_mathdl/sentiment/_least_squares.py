@@ -278,14 +278,17 @@ class LeastSquaresSentiment(RegressorMixin, BaseEstimator):
             )
         return int(r[0]), int(r[1])
 
-    def _count(self, texts):
-        """Counts of checked texts in their own (first-appearance) columns."""
+    def _count(self, texts, sort_columns=False):
+        """Counts of checked texts in their own (first-appearance) columns;
+        alphabetical columns and their first-appearance ranks with
+        ``sort_columns``."""
         return count_texts(
             texts,
             get_tokenizer(self.tokenizer),
             lowercase=self.lowercase,
             ngram_range=self._check_ngram_range(),
             n_jobs=self.n_jobs,
+            sort_columns=sort_columns,
         )
 
     def _binarize(self, C):
@@ -396,11 +399,18 @@ class LeastSquaresSentiment(RegressorMixin, BaseEstimator):
             X, y, on_texts = self._design(X, y, reset=True)
             vocabulary = None
             if on_texts:
-                C, names = self._count(X)
+                # alphabetical columns: the remap below is monotone, no re-sort
+                C, names, first_seen = self._count(X, sort_columns=True)
                 df = np.bincount(C.indices, minlength=C.shape[1])
                 totals = np.bincount(C.indices, weights=C.data, minlength=C.shape[1])
                 remap, kept = limit_features(
-                    df, totals, names, C.shape[0], self.min_df, self.max_features
+                    df,
+                    totals,
+                    names,
+                    C.shape[0],
+                    self.min_df,
+                    self.max_features,
+                    first_seen=first_seen,
                 )
                 if not kept:
                     raise ValueError(

@@ -390,15 +390,33 @@ def _ngram_features(ids, lengths, tokens, ngram_range):
     return np.concatenate(rows), np.concatenate(cols), names
 
 
-def count_texts(texts, tokenizer, *, lowercase=True, ngram_range=(1, 1), n_jobs=None):
+def count_texts(
+    texts,
+    tokenizer,
+    *,
+    lowercase=True,
+    ngram_range=(1, 1),
+    n_jobs=None,
+    sort_columns=False,
+):
     """Count the features of ``texts`` (already checked, a list of str).
+
+    Parameters
+    ----------
+    sort_columns : bool, default=False
+        Number the columns in alphabetical order of their names (for
+        unigrams before the matrix is built, so it is sorted only once) and
+        also return each column's rank of first appearance.
 
     Returns
     -------
     X : csr_matrix of shape (n_texts, n_found), float64
-        Counts, columns in order of first appearance.
+        Counts, columns in order of first appearance (alphabetical with
+        ``sort_columns``).
     names : list of str
         The feature of each column (n-grams joined by a space).
+    first_seen : ndarray of shape (n_found,), only with ``sort_columns``
+        Each column's number in order of first appearance.
 
     Examples
     --------
@@ -410,32 +428,60 @@ def count_texts(texts, tokenizer, *, lowercase=True, ngram_range=(1, 1), n_jobs=
     >>> X.toarray().astype(int)
     array([[2, 1, 0, 1, 1, 0],
            [1, 0, 1, 0, 0, 1]])
+    >>> X, names, first_seen = count_texts(["b a", "c a"], WordTokenizer(),
+    ...                                    sort_columns=True)
+    >>> names, first_seen.tolist()
+    (['a', 'b', 'c'], [1, 0, 2])
     """
     ids, lengths, tokens = _token_ids(texts, tokenizer, lowercase, n_jobs)
     n_docs = len(texts)
     if ngram_range == (1, 1):
-        indptr = np.concatenate([[0], np.cumsum(lengths)])
         names = tokens
+        if sort_columns:
+            first_seen = _alphabetical(names)
+            names = [names[k] for k in first_seen.tolist()]
+            rank = np.empty(len(names), dtype=np.int64)
+            rank[first_seen] = np.arange(len(names))
+            ids = rank[ids]
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
         idx_dtype = np.int32 if max(len(ids), len(names)) < 2**31 else np.int64
         X = sp.csr_matrix(
             (np.ones(len(ids)), ids.astype(idx_dtype), indptr.astype(idx_dtype)),
             shape=(n_docs, len(names)),
         )
+        X.sum_duplicates()
     else:
         rows, cols, names = _ngram_features(ids, lengths, tokens, ngram_range)
         X = sp.coo_matrix(
             (np.ones(len(rows)), (rows, cols)), shape=(n_docs, len(names))
         ).tocsr()
-    X.sum_duplicates()
+        X.sum_duplicates()
+        if sort_columns:
+            first_seen = _alphabetical(names)
+            names = [names[k] for k in first_seen.tolist()]
+            rank = np.empty(len(names), dtype=np.int64)
+            rank[first_seen] = np.arange(len(names))
+            X = remap_columns(X, rank, len(names))
+    if sort_columns:
+        return X, names, first_seen
     return X, names
 
 
-def limit_features(df, totals, names, n_docs, min_df=1, max_features=None):
+def _alphabetical(names):
+    """Indices sorting ``names`` alphabetically."""
+    return np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+
+
+def limit_features(
+    df, totals, names, n_docs, min_df=1, max_features=None, first_seen=None
+):
     """Columns kept by ``min_df`` and ``max_features``, in alphabetical order.
 
     ``df`` holds each column's document frequency, ``totals`` its total count.
-    Returns ``remap`` (old column → new column, -1 when dropped) and the kept
-    names in their new order.
+    ``max_features`` keeps the largest totals, ties going to the feature seen
+    first: ``first_seen`` ranks the columns by first appearance (default: the
+    columns are in that order). Returns ``remap`` (old column → new column,
+    -1 when dropped) and the kept names in their new order.
     """
     if isinstance(min_df, numbers.Integral):
         min_count = int(min_df)
@@ -443,7 +489,10 @@ def limit_features(df, totals, names, n_docs, min_df=1, max_features=None):
         min_count = math.ceil(min_df * n_docs)
     kept = np.flatnonzero(df >= min_count)
     if max_features is not None and len(kept) > max_features:
-        top = np.argsort(-totals[kept], kind="stable")[:max_features]
+        if first_seen is None:
+            top = np.argsort(-totals[kept], kind="stable")[:max_features]
+        else:
+            top = np.lexsort((first_seen[kept], -totals[kept]))[:max_features]
         kept = np.sort(kept[top])
     kept_names = [names[k] for k in kept.tolist()]
     order = sorted(range(len(kept_names)), key=kept_names.__getitem__)

@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 
-def run_demo(figures="mathdl_figures", quick=False, out=print):
+def run_demo(figures="mathdl_figures", quick=False, out=print, section=4):
     """Fit sin(3 pi x) three ways against scikit-learn's MLP; report, plot, return."""
     from sklearn.neural_network import MLPRegressor as SklearnMLP
 
@@ -23,7 +23,7 @@ def run_demo(figures="mathdl_figures", quick=False, out=print):
     X_test = rng.uniform(-1, 1, (n_samples, 1))
     y_test = np.sin(3 * np.pi * X_test[:, 0])
     out(
-        f"4. ShallowUniversalApproximator: sin(3 pi x) on [-1, 1] with {n} "
+        f"{section}. ShallowUniversalApproximator: sin(3 pi x) on [-1, 1] with {n} "
         f"sigmoid neurons, {n_samples} train / {n_samples} test points"
     )
     contenders = {

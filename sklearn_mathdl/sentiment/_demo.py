@@ -21,7 +21,7 @@ def plot_word_table(model, ax_pos, ax_neg, n=12):
         ax.set_xlabel("score θ_w")
 
 
-def run_demo(figures="mathdl_figures", quick=False, out=print):
+def run_demo(figures="mathdl_figures", quick=False, out=print, section=3):
     """Fit LeastSquaresSentiment on the shipped snippets; report, plot, return."""
     import matplotlib
 
@@ -42,7 +42,7 @@ def run_demo(figures="mathdl_figures", quick=False, out=print):
     seconds = time.perf_counter() - start
     r2 = model.score(te, yte)
     out(
-        f"3. LeastSquaresSentiment on {len(tr)} human-rated movie snippets "
+        f"{section}. LeastSquaresSentiment on {len(tr)} human-rated movie snippets "
         "(Hutto & Gilbert 2014)"
     )
     out(

@@ -438,10 +438,7 @@ def count_texts(
     if ngram_range == (1, 1):
         names = tokens
         if sort_columns:
-            first_seen = _alphabetical(names)
-            names = [names[k] for k in first_seen.tolist()]
-            rank = np.empty(len(names), dtype=np.int64)
-            rank[first_seen] = np.arange(len(names))
+            first_seen, names, rank = _alphabetical(names)
             ids = rank[ids]
         indptr = np.concatenate([[0], np.cumsum(lengths)])
         idx_dtype = np.int32 if max(len(ids), len(names)) < 2**31 else np.int64
@@ -457,10 +454,7 @@ def count_texts(
         ).tocsr()
         X.sum_duplicates()
         if sort_columns:
-            first_seen = _alphabetical(names)
-            names = [names[k] for k in first_seen.tolist()]
-            rank = np.empty(len(names), dtype=np.int64)
-            rank[first_seen] = np.arange(len(names))
+            first_seen, names, rank = _alphabetical(names)
             X = remap_columns(X, rank, len(names))
     if sort_columns:
         return X, names, first_seen
@@ -468,8 +462,11 @@ def count_texts(
 
 
 def _alphabetical(names):
-    """Indices sorting ``names`` alphabetically."""
-    return np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+    """``order`` sorting ``names``, the sorted names, and each name's rank."""
+    order = np.array(sorted(range(len(names)), key=names.__getitem__), np.int64)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    return order, [names[k] for k in order.tolist()], rank
 
 
 def limit_features(

@@ -37,7 +37,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from sklearn_mathdl.plugins import get_tokenizer
+from sklearn_mathdl.plugins import TOKENIZERS, CarriedPluginsMixin, get_tokenizer
 from sklearn_mathdl.sentiment._solvers import (
     CenteredDesign,
     GramDesign,
@@ -97,7 +97,7 @@ def _is_texts(X):
     return hasattr(X, "__iter__")
 
 
-class LeastSquaresSentiment(RegressorMixin, BaseEstimator):
+class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
     r"""Word sentiment scores by (ridge) least squares on word counts.
 
     A text's predicted score is the sum of the scores of its words (tokens,
@@ -216,6 +216,9 @@ class LeastSquaresSentiment(RegressorMixin, BaseEstimator):
     >>> print(model.explain("Loved the plot!"))
     loved +1.83 the +0.00 plot -0.15 (intercept -0.00) = 1.68
     """
+
+    # A tokenizer registered at run time travels with the pickle (n_jobs workers).
+    _plugin_parameters = {"tokenizer": TOKENIZERS}
 
     _parameter_constraints: dict = {
         "alpha": [Interval(numbers.Real, 0, None, closed="left")],

@@ -101,8 +101,14 @@ def _jittered_cholesky(K):
     )
 
 
-def falkon(columns, K_mm, Y, w, alpha, fit_intercept, max_iter, tol):
+def falkon(columns, K_mm, Y, w, alpha, fit_intercept, max_iter, tol, sketch=None):
     """Solve :math:`H c = K_{nm}^\\top W y` by preconditioned CG (all targets).
+
+    ``sketch = (K_sm, w_s)``: kernel rows of a uniform sample of ``s >= m``
+    training points and their weights, estimating :math:`K_{nm}^\\top W
+    K_{nm} / \\sum w` in the preconditioner (FALKON's estimate uses the
+    centres themselves, :math:`T T^\\top / m`; a larger sample makes the
+    preconditioned operator closer to the identity).
 
     Returns ``(C, intercept, n_iter)``; ``C`` has shape ``(m, n_targets)``.
     """
@@ -123,6 +129,14 @@ def falkon(columns, K_mm, Y, w, alpha, fit_intercept, max_iter, tol):
         rhs = rhs - sw * np.outer(k_bar, y_bar)
 
     T = _jittered_cholesky(K_mm)
+    if sketch is None:
+        cov = T @ T.T / m
+    else:
+        K_sm, w_s = sketch
+        Z = solve_triangular(T, K_sm.T, lower=False, trans="T").T  # K_sm T^-1
+        if fit_intercept:
+            Z = Z - (w_s @ Z) / w_s.sum()
+        cov = (Z * w_s[:, None]).T @ Z / w_s.sum()
 
     def apply_H(U):
         """``(K_nm^T W K_nm) U`` (minus the intercept's rank-one term) / sum(w)."""
@@ -143,9 +157,9 @@ def falkon(columns, K_mm, Y, w, alpha, fit_intercept, max_iter, tol):
     # One preconditioned CG per distinct alpha (the preconditioner depends on it).
     for lam_value in np.unique(lam):
         cols = np.flatnonzero(lam == lam_value)
-        TT = T @ T.T / m
+        TT = cov.copy()
         TT.flat[:: m + 1] += lam_value
-        A = cholesky(TT, lower=False)
+        A = _jittered_cholesky(TT)
 
         def precond_op(Beta, A=A, lam_value=lam_value):
             V = solve_triangular(A, Beta, lower=False)

@@ -34,6 +34,9 @@ from sklearn_mathdl.kernel_ridge.kernels import Kernel
 from sklearn_mathdl.plugins import get_kernel
 from sklearn_mathdl.utils._threads import blas_threads
 
+# Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
+# multiples of the number of centres (FALKON's own estimate is 1).
+SKETCH = 8
 _UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30, "TB": 2**40}
 # Names the estimator's own gamma/degree/coef0 are routed to (as scikit-learn).
 _ROUTED = ("gamma", "degree", "coef0")
@@ -466,6 +469,15 @@ class RepresenterKernelRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator
         store = n * m * itemsize <= memory
         columns = self._columns(kern, trusted, X, idx, store=store, memory=memory)
         K_mm = self._centre_kernel(kern, trusted, X, idx)
+        sample = np.sort(
+            rng.choice(candidates, size=min(candidates.size, SKETCH * m), replace=False)
+        )
+        K_sm = np.asarray(
+            X[np.ix_(sample, idx)]
+            if self._precomputed()
+            else _checked_block(kern, trusted, X[sample], X[idx]),
+            dtype=np.float64,
+        )
         max_iter = 50 if self.max_iter is None else self.max_iter
         C, b, n_iter = falkon(
             columns,
@@ -476,6 +488,7 @@ class RepresenterKernelRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator
             self.fit_intercept,
             max_iter,
             self.tol,
+            sketch=(K_sm, w[sample].astype(np.float64)),
         )
         return C.astype(X.dtype), b, idx, n_iter
 

@@ -50,19 +50,42 @@ def _scalar(value, dtype):
     return float(np.asarray(value, dtype=dtype))
 
 
-def squared_distances(X, Y=None):
-    r""":math:`\|x_i - y_j\|^2` by one GEMM and in-place updates, clipped at 0."""
+def _dot(X, Y):
+    """``X @ Y.T`` with ``Y.T`` made contiguous first.
+
+    OpenBLAS multiplies a transposed operand with a small inner dimension (the
+    number of features) several times slower than a contiguous one; the copy
+    is only ``Y``'s size.
+    """
+    return X @ np.ascontiguousarray(Y.T)
+
+
+def scaled_negative_distances(X, Y=None, scale=1.0):
+    r""":math:`-s\|x_i - y_j\|^2` by one GEMM and three in-place passes, clipped at 0.
+
+    The factor :math:`2s` is folded into the GEMM's small operand and
+    :math:`s\|x\|^2`, :math:`s\|y\|^2` are subtracted in place, so the
+    :math:`n \times m` array is written once by the GEMM and updated three
+    times (the exponential of the Gaussian kernel is a fourth).
+    """
     X, Y = _pair(X, Y)
+    s = _scalar(scale, X.dtype)
     xx = np.einsum("ij,ij->i", X, X)
-    yy = xx if Y is X else np.einsum("ij,ij->i", Y, Y)
-    D = X @ Y.T
-    D *= -2.0
-    D += xx[:, None]
-    D += yy[None, :]
-    np.maximum(D, 0, out=D)
+    xx *= s
+    yy = xx if Y is X else s * np.einsum("ij,ij->i", Y, Y)
+    D = _dot(X, (2 * s) * Y)
+    D -= xx[:, None]
+    D -= yy[None, :]
+    np.minimum(D, 0, out=D)
     if Y is X:
         np.fill_diagonal(D, 0)
     return D
+
+
+def squared_distances(X, Y=None):
+    r""":math:`\|x_i - y_j\|^2` by one GEMM and in-place updates, clipped at 0."""
+    D = scaled_negative_distances(X, Y, 1.0)
+    return np.negative(D, out=D)
 
 
 def _default_gamma(gamma, X):
@@ -86,7 +109,7 @@ class Linear(Kernel):
 
     def __call__(self, X, Y=None):
         X, Y = _pair(X, Y)
-        return X @ Y.T
+        return _dot(X, Y)
 
     def diag(self, X):
         X = np.asarray(X)
@@ -112,7 +135,7 @@ class Polynomial(Kernel):
 
     def __call__(self, X, Y=None):
         X, Y = _pair(X, Y)
-        return self._apply(X @ Y.T, X)
+        return self._apply(_dot(X, Y), X)
 
     def diag(self, X):
         X = np.asarray(X)
@@ -131,8 +154,7 @@ class RBF(Kernel):
 
     def __call__(self, X, Y=None):
         X, Y = _pair(X, Y)
-        K = squared_distances(X, Y)
-        K *= -_scalar(_default_gamma(self.gamma, X), K.dtype)
+        K = scaled_negative_distances(X, Y, _default_gamma(self.gamma, X))
         return np.exp(K, out=K)
 
     def diag(self, X):
@@ -181,7 +203,7 @@ class Sigmoid(Kernel):
 
     def __call__(self, X, Y=None):
         X, Y = _pair(X, Y)
-        return self._apply(X @ Y.T, X)
+        return self._apply(_dot(X, Y), X)
 
     def diag(self, X):
         X = np.asarray(X)
@@ -204,7 +226,7 @@ class Cosine(Kernel):
 
     def __call__(self, X, Y=None):
         X, Y = _pair(X, Y)
-        K = X @ Y.T
+        K = _dot(X, Y)
         K *= self._inverse_norms(X)[:, None]
         K *= self._inverse_norms(Y)[None, :]
         return K
@@ -286,8 +308,7 @@ class Periodic(Kernel):
         X, Y = _pair(X, Y)
         U = self._features(X)
         V = U if Y is X else self._features(Y)
-        K = squared_distances(U, V)
-        K *= -_scalar(0.5 / self.length_scale**2, K.dtype)
+        K = scaled_negative_distances(U, V, 0.5 / self.length_scale**2)
         return np.exp(K, out=K)
 
     def diag(self, X):
@@ -304,5 +325,6 @@ __all__ = [
     "Cosine",
     "Matern",
     "Periodic",
+    "scaled_negative_distances",
     "squared_distances",
 ]

@@ -281,18 +281,18 @@ def _place(table_keys, table_ids, keys, bits):
     copies of a key probe in lock-step, so each key ends in one slot.
     """
     mask = (1 << bits) - 1
-    slot = np.empty(len(keys), dtype=np.int64)
+    slot = ((keys * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
     pending = np.arange(len(keys))
-    probe = ((keys * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
+    probe = slot
     while len(pending):
         free = table_ids[probe] == -1
         if free.any():
             table_keys[probe[free]] = keys[free]
             table_ids[probe[free]] = -2
-        hit = table_keys[probe] == keys
-        hit &= table_ids[probe] != -1
-        slot[pending[hit]] = probe[hit]
-        miss = ~hit
+        # every probed slot is now taken: by the key itself, or by another
+        miss = np.flatnonzero(table_keys[probe] != keys)
+        if probe is not slot:
+            slot[pending] = probe
         pending, keys = pending[miss], keys[miss]
         probe = (probe[miss] + 1) & mask
     return slot
@@ -499,7 +499,12 @@ def limit_features(
 
 
 def remap_columns(X, remap, n_columns):
-    """``X`` with column ``j`` moved to ``remap[j]`` (dropped when negative)."""
+    """``X`` with column ``j`` moved to ``remap[j]`` (dropped when negative).
+
+    ``X`` itself when ``remap`` is the identity.
+    """
+    if n_columns == len(remap) and np.array_equal(remap, np.arange(n_columns)):
+        return X
     new = remap[X.indices]
     if remap.min(initial=0) >= 0:  # nothing dropped
         data, indices, indptr = X.data.copy(), new, X.indptr.copy()

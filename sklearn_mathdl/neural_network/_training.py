@@ -398,34 +398,36 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         """Run two samples through every plugin; name the one whose output has
         the wrong shape, so the error is not a cryptic matrix-product failure."""
         network, rows = self.network_, slice(0, min(2, X.shape[0]))
-        A = X[rows]
-        for layer, (W, b, act) in enumerate(
-            zip(network.coefs, network.intercepts, network.activations)
-        ):
-            Z = A @ W + b
-            A = np.asarray(act.forward(Z))
-            units = network.layer_sizes[layer + 1]
-            if A.shape != (Z.shape[0], units):
+        # Shapes only: values may overflow here; training reports those.
+        with np.errstate(all="ignore"):
+            A = X[rows]
+            for layer, (W, b, act) in enumerate(
+                zip(network.coefs, network.intercepts, network.activations)
+            ):
+                Z = A @ W + b
+                A = np.asarray(act.forward(Z))
+                units = network.layer_sizes[layer + 1]
+                if A.shape != (Z.shape[0], units):
+                    raise ValueError(
+                        f"The activation {act!r} of layer {layer + 1} returned an "
+                        f"array of shape {A.shape} for an input of shape {Z.shape}; "
+                        f"expected {(Z.shape[0], units)}. Fix its forward method."
+                    )
+                grad = np.asarray(act.backward(Z, np.ones_like(A)))
+                if grad.shape != Z.shape:
+                    raise ValueError(
+                        f"The activation {act!r} of layer {layer + 1} returned a "
+                        f"backward of shape {grad.shape}; expected {Z.shape}. Fix "
+                        "its backward method."
+                    )
+            value, grad = self._loss_and_gradient(Y[rows], A, None)
+            if np.ndim(value) != 0 or np.shape(grad) != A.shape:
                 raise ValueError(
-                    f"The activation {act!r} of layer {layer + 1} returned an "
-                    f"array of shape {A.shape} for an input of shape {Z.shape}; "
-                    f"expected {(Z.shape[0], units)}. Fix its forward method."
+                    f"The loss {self.loss_function_!r} returned a value of shape "
+                    f"{np.shape(value)} and a gradient of shape {np.shape(grad)} for "
+                    f"an output of shape {A.shape}; expected a scalar and "
+                    f"{A.shape}. Fix its value/gradient methods."
                 )
-            grad = np.asarray(act.backward(Z, np.ones_like(A)))
-            if grad.shape != Z.shape:
-                raise ValueError(
-                    f"The activation {act!r} of layer {layer + 1} returned a "
-                    f"backward of shape {grad.shape}; expected {Z.shape}. Fix "
-                    "its backward method."
-                )
-        value, grad = self._loss_and_gradient(Y[rows], A, None)
-        if np.ndim(value) != 0 or np.shape(grad) != A.shape:
-            raise ValueError(
-                f"The loss {self.loss_function_!r} returned a value of shape "
-                f"{np.shape(value)} and a gradient of shape {np.shape(grad)} for "
-                f"an output of shape {A.shape}; expected a scalar and "
-                f"{A.shape}. Fix its value/gradient methods."
-            )
 
     def _blame_non_finite(self, X, Y, sample_weight, what):
         """The error for a non-finite loss: name a plugin that produced NaN or

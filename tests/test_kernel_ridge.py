@@ -282,12 +282,20 @@ def test_leverage_centres_and_accuracy():
             1e-2,
             gamma=0.5,
             solver="nystrom-pcg",
+            n_centers=600,
             center_selection=selection,
             random_state=0,
         ).fit(X, y)
-        assert nys.centers_.shape[0] == auto_centers(2000)
+        assert nys.centers_.shape[0] == 600
         err = np.mean((nys.predict(X_test) - f_test) ** 2)
         assert err < 1.2 * exact_err + 1e-4
+
+
+def test_auto_centres_grow_as_square_root():
+    assert [auto_centers(n) for n in (10, 10_000, 1_000_000)] == [7, 200, 2000]
+    X, y = _data(400)
+    model = RepresenterKernelRegressor(solver="nystrom-pcg", random_state=0)
+    assert model.fit(X, y).centers_.shape == (40, 3)
 
 
 def test_auto_solver_follows_memory_limit():
@@ -355,6 +363,6 @@ def test_predict_in_blocks_matches_one_block():
     X, y = _data(3000)
     model = RepresenterKernelRegressor(0.1, solver="nystrom-pcg", n_centers=2500)
     model.fit(X, y)
-    # Blocks of 2**26 bytes: 3000 x 2500 float64 kernel rows span several blocks.
+    # Blocks of 2 MB: 3000 rows x 2500 float64 columns span many blocks.
     direct = model.kernel_(X, model.centers_) @ model.dual_coef_
     np.testing.assert_allclose(model.predict(X), direct, atol=1e-10)

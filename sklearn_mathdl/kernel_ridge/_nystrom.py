@@ -40,7 +40,7 @@ from threadpoolctl import threadpool_limits
 from sklearn_mathdl.utils._threads import blas_thread_limit
 
 
-def block_rows(n_cols, itemsize, budget=2**26):
+def block_rows(n_cols, itemsize, budget=2**21):
     """Rows per block so that one block of ``n_cols`` columns takes ``budget`` bytes."""
     return int(max(64, budget // max(1, n_cols * itemsize)))
 
@@ -227,6 +227,6 @@ def leverage_scores(columns_pilot, K_pp, diag, alpha):
     return scores
 
 
-def auto_centers(n, constant=4.0):
+def auto_centers(n, constant=2.0):
     """``n_centers="auto"``: :math:`m = \\min(n, \\lceil c\\sqrt n\\rceil)`."""
     return int(min(n, math.ceil(constant * math.sqrt(n))))

@@ -261,3 +261,41 @@ def test_greedy_stops_when_dictionary_is_exhausted():
     # Three samples: the centred span has dimension 2.
     assert model.n_neurons_ <= 2
     np.testing.assert_allclose(model.predict(X), y, atol=1e-6)
+
+
+def test_gcv_ridge_solves_the_chosen_ridge_and_adapts_to_noise():
+    from sklearn_mathdl.neural_network._random_features import (
+        gcv_ridge,
+        weighted_ridge,
+    )
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, (300, 1))
+    H = np.tanh(X @ rng.normal(0, 3, (1, 40)) + rng.uniform(-2, 2, 40))
+    w = np.full(300, 1 / 300)
+    clean = np.sin(3 * X)
+    noisy = clean + rng.normal(0, 0.5, clean.shape)
+    A, a0, lam_noisy = gcv_ridge(H, noisy, w, 0.0, 300)
+    A_ref, a0_ref = weighted_ridge(H, noisy, w, lam_noisy)
+    np.testing.assert_allclose(H @ A + a0, H @ A_ref + a0_ref, atol=1e-8)
+    _, _, lam_clean = gcv_ridge(H, clean, w, 0.0, 300)
+    # Noise calls for a penalty orders of magnitude larger than a smooth target.
+    assert lam_noisy > 1e3 * lam_clean
+    # Selected on the training data, it beats the fixed tiny penalty out of sample.
+    X_test = rng.uniform(-1, 1, (300, 1))
+    model = ShallowUniversalApproximator(40, method="random", random_state=0)
+    y_noisy = np.sin(3 * X[:, 0]) + rng.normal(0, 0.5, 300)
+    errors = {
+        sel: np.mean(
+            (
+                clone(model)
+                .set_params(ridge_selection=sel, alpha=alpha)
+                .fit(X, y_noisy)
+                .predict(X_test)
+                - np.sin(3 * X_test[:, 0])
+            )
+            ** 2
+        )
+        for sel, alpha in (("gcv", 1e-5), ("fixed", 1e-5))
+    }
+    assert errors["gcv"] < errors["fixed"]

@@ -75,6 +75,73 @@ def weighted_ridge(H, Y, weights, alpha):
     return A, y_mean - h_mean @ A
 
 
+def gcv_ridge(H, Y, weights, alpha, n_effective, n_grid=11):
+    r"""Weighted ridge output layer whose penalty is chosen by GCV.
+
+    Generalised cross-validation (Craven & Wahba 1979; Golub, Heath & Wahba
+    1979) estimates the leave-one-out error of the linear smoother
+    :math:`\hat y = S_\lambda y` without refitting:
+
+    .. math::
+
+        \mathrm{GCV}(\lambda) = \frac{\mathrm{RSS}(\lambda)}
+        {\big(1 - \operatorname{tr} S_\lambda / N\big)^2}, \qquad
+        \operatorname{tr} S_\lambda = 1 + \sum_j \frac{s_j}{s_j + \lambda},
+
+        \mathrm{RSS}(\lambda) = \|y_c\|_\Omega^2 - \sum_j c_j^2
+        \frac{s_j + 2\lambda}{(s_j + \lambda)^2},
+
+    with :math:`H_c^\top \Omega H_c = V \operatorname{diag}(s) V^\top` (one
+    eigendecomposition of the ``k x k`` Gram matrix serves every
+    :math:`\lambda`), :math:`c = V^\top H_c^\top \Omega y_c` (summed over
+    the outputs), the 1 for the free intercept and :math:`N` the effective
+    number of samples (the total sample weight). The grid is
+    :math:`\bar s \cdot 10^{-j}`, :math:`j = 0, \dots,` ``n_grid - 1``
+    (:math:`\bar s` the mean eigenvalue; the last one is the round-off level of
+    the factorisation) and ``alpha`` itself; eigen-directions below the
+    round-off level of the Gram matrix (numerical rank) are left out, and
+    near-ties (within a relative 1e-6, or RSS at the round-off level 1e-10
+    :math:`\|y_c\|^2`) go to the larger penalty.
+
+    Returns
+    -------
+    A : ndarray (k, m), a0 : ndarray (m,), lam : float
+    """
+    h_mean = weights @ H
+    y_mean = weights @ Y
+    Hc = H - h_mean
+    Yc = Y - y_mean
+    Hw = Hc * weights[:, None]
+    s, V = linalg.eigh(Hw.T @ Hc)
+    s = np.maximum(s, 0.0)
+    c = V.T @ (Hw.T @ Yc)  # (k, m)
+    # Eigenvectors of eigenvalues at the round-off level of the Gram matrix are
+    # arbitrary: drop them (numerical rank), or tiny penalties amplify noise.
+    c[s <= s.size * np.finfo(np.float64).eps * s.max(initial=0.0)] = 0.0
+    c2 = (c * c).sum(axis=1)
+    yy = float(weights @ (Yc * Yc).sum(axis=1))
+    scale = max(float(s.mean()), 1e-300)
+    lams = scale * 10.0 ** -np.arange(n_grid, dtype=np.float64)
+    lams = np.append(lams, max(alpha, lams[-1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rss = yy - (
+            (s[None, :] + 2 * lams[:, None])
+            / (s[None, :] + lams[:, None]) ** 2
+            * c2[None, :]
+        ).sum(axis=1)
+        dof = 1.0 + (s[None, :] / (s[None, :] + lams[:, None])).sum(axis=1)
+        gcv = np.maximum(rss, 0.0) / (1.0 - dof / n_effective) ** 2
+    gcv = np.where((dof < n_effective) & np.isfinite(gcv), gcv, np.inf)
+    if np.isfinite(gcv).any():
+        # Near-ties (interpolating fits) go to the larger, more stable penalty.
+        # RSS below 1e-10 of |y|^2 is round-off of the formula above.
+        lam = float(lams[gcv <= gcv.min() * (1 + 1e-6) + 1e-10 * yy].max())
+    else:
+        lam = float(lams[0])
+    A = V @ (c / (s + lam)[:, None])
+    return A, y_mean - h_mean @ A, lam
+
+
 class FixedInitializer(Plugin):
     """Initializer returning given layers, in order (one call per layer).
 

@@ -18,6 +18,7 @@ from sklearn_mathdl.neural_network._multilayer_perceptron import MLPRegressor
 from sklearn_mathdl.neural_network._network import DenseNetwork
 from sklearn_mathdl.neural_network._random_features import (
     FixedInitializer,
+    gcv_ridge,
     sample_ramps,
     weighted_ridge,
 )
@@ -108,8 +109,9 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
       (``init="greedy"``).
     - ``method="random"``: ramps placed in the data at random (random
       features, Extreme Learning Machine), output weights by weighted ridge
-      least squares; ``backprop_refine`` iterations of backpropagation may
-      follow.
+      least squares, the penalty chosen by generalised cross-validation
+      (``ridge_selection="gcv"``); ``backprop_refine`` iterations of
+      backpropagation may follow.
     - ``method="greedy"``: neurons added one at a time, each the dictionary
       element most correlated with the residual (searched over
       ``n_candidates`` ramps, then refined), all output weights re-solved by
@@ -164,6 +166,19 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
     backprop_refine : int, default=0
         Backpropagation iterations after the least-squares solve
         (``method="random"``).
+    ridge_selection : {"gcv", "fixed"}, default="gcv"
+        Penalty of the output least squares of ``method="random"``:
+        ``"fixed"`` uses :math:`\alpha / \sum_i s_i`; ``"gcv"`` chooses, among
+        it and :math:`\bar s\, 10^{-j}` (:math:`j = 0, \dots, 12`,
+        :math:`\bar s` the mean eigenvalue of the centred Gram matrix of the
+        ramps), the penalty that
+        minimises the generalised cross-validation estimate of the held-out
+        error (Golub, Heath & Wahba 1979), from one eigendecomposition of the
+        ``n_neurons x n_neurons`` Gram matrix, the sample weights counted as
+        repeats. Random ramps are nearly collinear, so the best penalty
+        ranges from large (noisy, few samples) to the round-off level
+        (smooth noiseless targets); GCV finds it from the training data.
+        ``alpha_`` holds the penalty used.
     random_state : int, RandomState instance or None, default=None
     verbose : bool, default=False
         Print the backpropagation progress.
@@ -190,6 +205,10 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
         ``method="greedy"`` only: ``n_neurons`` (1, 2, ...), ``train_mse``
         and, when validation data are passed to :meth:`fit`,
         ``validation_mse`` after each added neuron.
+    alpha_ : float
+        Penalty of the output least squares of ``method="random"`` in the units
+        of ``alpha`` (``alpha`` itself with ``ridge_selection="fixed"`` and for
+        the other methods).
     n_iter_ : int
         Backpropagation iterations (L-BFGS) or epochs run; without
         backpropagation, the greedy steps (``method="greedy"``) or 1 (the one
@@ -268,6 +287,7 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
         "n_candidates": [Interval(Integral, 1, None, closed="left")],
         "refine_steps": [Interval(Integral, 0, None, closed="left")],
         "backprop_refine": [Interval(Integral, 0, None, closed="left")],
+        "ridge_selection": [StrOptions({"gcv", "fixed"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -290,6 +310,7 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
         n_candidates=32,
         refine_steps=10,
         backprop_refine=0,
+        ridge_selection="gcv",
         random_state=None,
         verbose=False,
     ):
@@ -308,6 +329,7 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
         self.n_candidates = n_candidates
         self.refine_steps = refine_steps
         self.backprop_refine = backprop_refine
+        self.ridge_selection = ridge_selection
         self.random_state = random_state
         self.verbose = verbose
 
@@ -471,7 +493,10 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
                 cov = (Xs * omega[:, None]).T @ Xs
                 W, b = sample_ramps(cov, self.n_neurons, self.weight_scale, rng)
                 H = np.asarray(activation.forward(Xs @ W.T + b), dtype=np.float64)
-                A, a0 = weighted_ridge(H, Ys, omega, ridge)
+                if self.method == "random" and self.ridge_selection == "gcv":
+                    A, a0, ridge = gcv_ridge(H, Ys, omega, ridge, total)
+                else:
+                    A, a0 = weighted_ridge(H, Ys, omega, ridge)
         if backprop_iter and W.shape[0] > 0:
             start = (W, b, A, a0)
             if self.method != "greedy" and self.init == "random":
@@ -525,6 +550,7 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
         self.n_neurons_ = W.shape[0]
         self.n_outputs_ = Y.shape[1]
         self.n_iter_ = n_iter
+        self.alpha_ = float(ridge * total)
         self.loss_curve_ = loss_curve
         self._single_output = single
         if curve is not None:

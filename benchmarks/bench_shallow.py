@@ -31,6 +31,7 @@ the products of a 5,000 x d x n network are too small to gain from threads.
 Usage::
 
     python benchmarks/bench_shallow.py --quick          # a few seconds
+    python benchmarks/bench_shallow.py --cases gauss5   # one problem
     flock /tmp/mathdl_bench.lock python benchmarks/bench_shallow.py
 """
 
@@ -61,6 +62,8 @@ def make_case(name, n_samples, seed):
         return X, np.exp(-0.5 * (X**2).sum(axis=1))
     return make_friedman1(n_samples, random_state=rng)
 
+
+CASES = ("sin", "gauss5", "friedman1")
 
 OURS = {
     "ours random": dict(method="random"),
@@ -95,6 +98,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes")
     parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument(
+        "--cases",
+        nargs="+",
+        choices=CASES,
+        default=list(CASES),
+        help="problems to run (default: all)",
+    )
     args = parser.parse_args(argv)
     sizes = (8, 16, 32) if args.quick else (8, 16, 32, 64, 128)
     n_samples = 1000 if args.quick else 5000
@@ -110,7 +120,7 @@ def main(argv=None):
     )
     slopes = {}
     with threadpool_limits(1):
-        for case in ("sin", "gauss5", "friedman1"):
+        for case in args.cases:
             X, y = make_case(case, n_samples, 0)
             X_test, y_test = make_case(case, n_samples, 1)
             print(header)
@@ -146,6 +156,8 @@ def main(argv=None):
     print("\nlog-log slope of test MSE against n (least squares over the sizes run):")
     dims = {"sin": 1, "gauss5": 5, "friedman1": 10}
     for case, d in dims.items():
+        if case not in args.cases:
+            continue
         for name, theory in (
             ("ours greedy", -1.0),
             ("ours greedy relu", -1.0 - 3.0 / d),

@@ -220,7 +220,9 @@ def test_faulty_plugins_are_named_not_the_learning_rate(params, message, solver)
 
 def test_verbose_says_why_training_stopped(capsys):
     X, y = load_iris(return_X_y=True)
-    MLPRegressor((4,), tol=10.0, n_iter_no_change=2, verbose=True).fit(X, y)
+    MLPRegressor(
+        hidden_layer_sizes=(4,), tol=10.0, n_iter_no_change=2, verbose=True
+    ).fit(X, y)
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last == (
         "Training stopped: Training loss did not improve more than tol=10.000000 "

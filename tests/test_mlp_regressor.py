@@ -58,7 +58,9 @@ def test_same_numbers_as_scikit_learn(solver, kwargs):
 def test_multi_output_and_one_output_shapes(friedman):
     X, y = friedman
     Y = np.column_stack([y, -2 * y + 1])
-    reg = MLPRegressor((32,), solver="lbfgs", max_iter=300, random_state=0)
+    reg = MLPRegressor(
+        hidden_layer_sizes=(32,), solver="lbfgs", max_iter=300, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reg.fit(X, Y)
@@ -72,7 +74,9 @@ def test_sample_weight_zero_equals_dropping_samples(friedman):
     X, y = friedman
     weights = np.ones(len(X))
     weights[::3] = 0
-    reg = MLPRegressor((8,), solver="lbfgs", max_iter=50, random_state=0)
+    reg = MLPRegressor(
+        hidden_layer_sizes=(8,), solver="lbfgs", max_iter=50, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         weighted = clone(reg).fit(X, y, sample_weight=weights)
@@ -83,7 +87,11 @@ def test_sample_weight_zero_equals_dropping_samples(friedman):
 def test_early_stopping_scores_by_r2_and_restores_the_best(friedman):
     X, y = friedman
     reg = MLPRegressor(
-        (32,), early_stopping=True, max_iter=60, random_state=0, learning_rate_init=0.01
+        hidden_layer_sizes=(32,),
+        early_stopping=True,
+        max_iter=60,
+        random_state=0,
+        learning_rate_init=0.01,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -107,7 +115,9 @@ def test_partial_fit_equals_epochs_of_fit(friedman):
 
 def test_warm_start_continues(friedman):
     X, y = friedman
-    reg = MLPRegressor((8,), warm_start=True, max_iter=5, random_state=0)
+    reg = MLPRegressor(
+        hidden_layer_sizes=(8,), warm_start=True, max_iter=5, random_state=0
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         reg.fit(X, y)
@@ -126,7 +136,9 @@ def test_callback_stops_only_on_true(friedman):
         seen.append(info["epoch"])
         return "stop" if info["epoch"] < 3 else info["epoch"] == 4
 
-    MLPRegressor((4,), max_iter=50, random_state=0, callbacks=callback).fit(X, y)
+    MLPRegressor(
+        hidden_layer_sizes=(4,), max_iter=50, random_state=0, callbacks=callback
+    ).fit(X, y)
     assert seen == [1, 2, 3, 4]
 
 
@@ -135,7 +147,11 @@ def test_poisson_predicts_the_exponential_and_fits_counts():
     X = rng.uniform(-1, 1, size=(800, 2))
     y = rng.poisson(np.exp(1 + X[:, 0] - X[:, 1]))
     reg = MLPRegressor(
-        (8,), loss="poisson", solver="lbfgs", max_iter=500, random_state=0
+        hidden_layer_sizes=(8,),
+        loss="poisson",
+        solver="lbfgs",
+        max_iter=500,
+        random_state=0,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

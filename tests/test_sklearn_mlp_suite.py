@@ -7,11 +7,13 @@ write scikit-learn's private attributes, each with its reason; every other test
 must pass.
 """
 
+import inspect
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sklearn
 
 SKLEARN_TESTS = (
@@ -74,3 +76,21 @@ def test_sklearn_mlp_test_module_passes_against_ours(tmp_path):
     assert "failed" not in summary and "error" not in summary, summary
     assert passed >= 50, summary
     assert f"{len(PRIVATE_ATTRIBUTE_TESTS)} deselected" in summary, summary
+
+
+@pytest.mark.parametrize("name", ["MLPClassifier", "MLPRegressor"])
+def test_signature_extends_scikit_learns(name):
+    """Same parameters in the same order, positional or keyword, with the same
+    defaults; ours only adds keyword-only parameters after them."""
+    import sklearn.neural_network
+
+    import sklearn_mathdl
+
+    theirs = inspect.signature(getattr(sklearn.neural_network, name)).parameters
+    ours = inspect.signature(getattr(sklearn_mathdl, name)).parameters
+    shared = list(ours.values())[: len(theirs)]
+    assert [(p.name, p.kind, p.default) for p in shared] == [
+        (p.name, p.kind, p.default) for p in theirs.values()
+    ]
+    extra = list(ours.values())[len(theirs) :]
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in extra)

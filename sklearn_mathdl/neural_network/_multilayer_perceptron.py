@@ -618,9 +618,10 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
 
     Parameters
     ----------
-    {parameters}
     loss : str or loss object, default="squared_error"
-        A registered loss taking real targets, or a loss object.
+        A registered loss taking real targets, or a loss object (first, as in
+        scikit-learn's ``MLPRegressor``).
+    {parameters}
     {extra_parameters}
 
     Attributes
@@ -643,7 +644,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     >>> from sklearn.datasets import make_friedman1
     >>> from sklearn_mathdl import MLPRegressor
     >>> X, y = make_friedman1(n_samples=500, random_state=0)
-    >>> reg = MLPRegressor((32,), solver="lbfgs", max_iter=500, random_state=0)
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs", max_iter=500, random_state=0)
     >>> reg.fit(X[:400], y[:400]).score(X[400:], y[400:]) > 0.9
     True
     >>> reg.out_activation_
@@ -654,6 +655,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
 
     def __init__(
         self,
+        loss="squared_error",
         hidden_layer_sizes=(100,),
         activation="relu",
         *,
@@ -678,7 +680,6 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
-        loss="squared_error",
         output_activation="identity",
         initializer="glorot_uniform",
         dtype=None,

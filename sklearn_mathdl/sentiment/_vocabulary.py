@@ -24,7 +24,9 @@ runs in joblib workers on slices of the texts; only integer arrays and the
 distinct chunks travel back.
 """
 
+import contextlib
 import functools
+import gc
 import itertools
 import math
 import numbers
@@ -92,6 +94,20 @@ def analyze(text, tokenizer, lowercase=True, ngram_range=(1, 1)):
     return features
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector: building a list per text (which
+    cannot form cycles) otherwise triggers collections that cost more than
+    the splitting itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _chunk_ids(texts, lowercase, tokenizer, batch_size=50_000):
     """Ids of whitespace chunks (or of tokens), lengths per text, distinct chunks.
 
@@ -104,10 +120,11 @@ def _chunk_ids(texts, lowercase, tokenizer, batch_size=50_000):
     all_ids, all_lengths = [], []
     for start in range(0, len(texts), batch_size):
         batch = texts[start : start + batch_size]
-        if lowercase:
-            lists = [split(t.lower()) for t in batch]
-        else:
-            lists = [split(t) for t in batch]
+        with _gc_paused():
+            if lowercase:
+                lists = [split(t.lower()) for t in batch]
+            else:
+                lists = [split(t) for t in batch]
         lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         all_ids.append(
             np.fromiter(

@@ -1,6 +1,7 @@
 r"""One hidden layer, three ways to fit it: backpropagation, random features, greedy."""
 
 import warnings
+from contextlib import nullcontext
 from numbers import Integral, Real
 
 import numpy as np
@@ -28,6 +29,9 @@ from sklearn_mathdl.utils._threads import blas_threads
 _GREEDY_ACTIVATIONS = "sigmoid, tanh, relu, relu_squared or relu_cubed"
 # Ridge (standardised units) of the output layer that backpropagation starts from.
 _START_RIDGE = 1e-2
+# Capping the BLAS threads scans the loaded libraries twice (~3 ms); a random-
+# features solve below this many flops takes less than that in all.
+_SMALL_SOLVE_FLOPS = 1e7
 
 
 def _check_elementwise(activation):
@@ -140,8 +144,9 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
     alpha : float, default=1e-5
         L2 penalty, scaled as in the MLPs: :math:`\alpha / \sum_i s_i` times the
         squared weights, added to the mean squared error: the ridge of the
-        least-squares solve of ``method="random"`` and the weight decay of the
-        backpropagation. ``method="greedy"`` solves exactly in its orthonormal
+        least-squares solve of ``method="random"`` (with
+        ``ridge_selection="fixed"``; one of the candidates of ``"gcv"``) and the
+        weight decay of the backpropagation. ``method="greedy"`` solves exactly in its orthonormal
         basis (ramps nearly dependent on the chosen ones are rejected).
     solver : str or optimizer object, default="lbfgs"
         Optimizer of the backpropagation (``"lbfgs"``, ``"adam"``, ``"sgd"``
@@ -469,7 +474,13 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
         ridge = self.alpha / total
         # The products here are thin (samples x features x candidates): one
         # BLAS thread is fastest, and several contend badly on a busy machine.
-        with blas_threads(1), np.errstate(over="ignore", under="ignore"):
+        # A small random-features solve is over before the cap would be set.
+        k = self.n_neurons
+        small = self.method == "random" and X.shape[0] * k * (X.shape[1] + k) < (
+            _SMALL_SOLVE_FLOPS
+        )
+        threads = nullcontext() if small else blas_threads(1)
+        with threads, np.errstate(over="ignore", under="ignore"):
             if self.method == "greedy" or (
                 self.method == "backprop" and self.init == "greedy"
             ):

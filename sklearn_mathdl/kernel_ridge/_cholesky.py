@@ -15,9 +15,9 @@ reads
     U_{k, k+1:} = U_{kk}^{-\top} A_{k, k+1:},\qquad
     A_{j, j:} \leftarrow A_{j, j:} - U_{kj}^\top U_{k, j:}\quad (j > k),
 
-one ``potrf`` and one ``trtri`` on a :math:`w \times w` block (serial: tiny,
-and OpenBLAS's threaded ``potrf`` is pathologically slow here), one ``gemm``
-by :math:`U_{kk}^{-\top}` with :math:`w` rows and one ``gemm`` per later panel (:math:`w_j` rows, inner dimension
+one ``potrf`` on a :math:`w \times w` block (serial: it is tiny, and
+OpenBLAS's threaded ``potrf`` is pathologically slow here), one ``trsm`` with
+:math:`w` rows and one ``gemm`` per later panel (:math:`w_j` rows, inner dimension
 :math:`w`). No call has an output larger than :math:`w \times n`, so no call
 reaches the sizes at which OpenBLAS 0.3.31's AVX-512 ``dsyrk`` crashes with
 several threads (a :math:`16000 \times 16000` output on AMD Zen 4, hit by
@@ -62,24 +62,24 @@ def panel_cholesky(panels):
     found not positive definite (the panels are then partly overwritten).
     """
     dtype = panels[0].dtype
-    potrf, trtri = get_lapack_funcs(("potrf", "trtri"), dtype=dtype)
-    (gemm,) = get_blas_funcs(("gemm",), dtype=dtype)
+    (potrf,) = get_lapack_funcs(("potrf",), dtype=dtype)
+    trsm, gemm = get_blas_funcs(("trsm", "gemm"), dtype=dtype)
     row = 0
     for k, panel in enumerate(panels):
         w = panel.shape[0]
         diag = panel[:, :w]
-        # The w x w tile is factored and inverted on one thread: OpenBLAS
-        # 0.3.31's threaded potrf is 30 times slower than its serial one on a
-        # 2000 x 2000 tile here (AMD Zen 4), while these are w^3/3 flops only.
+        # The w x w tile is factored on one thread: OpenBLAS 0.3.31's threaded
+        # potrf was 30 times slower than its serial one on a 2000 x 2000 tile
+        # here (AMD Zen 4, loaded machine), for only w^3/3 flops.
         with threadpool_limits(limits=1, user_api="blas"):
             _, info = potrf(diag, lower=0, overwrite_a=1, clean=1)
-            if info != 0:
-                return row + int(info)
-            inv, info = trtri(diag, lower=0, overwrite_c=0)
+        if info != 0:
+            return row + int(info)
         if panel.shape[1] > w:
             rest = panel[:, w:]
-            # U_kk^{-T} A_{k,k+1:} as one GEMM (multithreaded well), not trsm.
-            rest[...] = gemm(1.0, inv, rest, trans_a=1)
+            out = trsm(1.0, diag, rest, side=0, lower=0, trans_a=1, overwrite_b=1)
+            if not np.shares_memory(out, rest):  # pragma: no cover
+                rest[...] = out
             col = 0
             for later in panels[k + 1 :]:
                 wj = later.shape[0]

@@ -111,3 +111,38 @@ def test_estimator_objective_gradient(target):
 
     numeric = _numerical_gradient(objective, net.params.copy())
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_fused_log_loss_equals_the_generic_softmax_path():
+    """LogLoss's fused per_sample is the table's formula, soft targets included."""
+    from sklearn_mathdl.neural_network.losses import LogLoss, SoftmaxLoss
+
+    rng = np.random.default_rng(0)
+    o = rng.normal(scale=30, size=(7, 4))
+    y = rng.dirichlet(np.ones(4), size=7) * rng.uniform(0.5, 2, size=(7, 1))
+    fused = LogLoss().per_sample(y, o)
+    generic = SoftmaxLoss.per_sample(LogLoss(), y, o)
+    for a, b in zip(fused, generic):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_a_subclass_redefining_backward_is_used_on_scratch_deltas():
+    """The in-place fast path never bypasses a plugin's own backward."""
+    relu = type(get_activation("relu"))
+
+    class HalfReLU(relu):
+        def backward(self, z, grad_output):
+            return 0.5 * super().backward(z, grad_output)
+
+    def grads(act):
+        rng = np.random.default_rng(1)
+        net = DenseNetwork([3, 5, 4, 2], [act, act, get_activation("identity")])
+        net.initialize(get_initializer("glorot_normal"), np.random.RandomState(0))
+        net.forward(rng.normal(size=(6, 3)), keep=True)
+        return net.backward(rng.normal(size=(6, 2))).copy()
+
+    plain, half = grads(relu()), grads(HalfReLU())
+    n_w2 = 5 * 4
+    # Layer 2's weight gradient sees one halving, layer 1's two.
+    np.testing.assert_allclose(half[15 : 15 + n_w2], 0.5 * plain[15 : 15 + n_w2])
+    np.testing.assert_allclose(half[:15], 0.25 * plain[:15])

@@ -4,12 +4,34 @@ Every family sizes its BLAS thread pool with :func:`blas_thread_limit`: never
 more threads than the process may run on, and never more than a limit already
 in force (``threadpool_limits(1)`` around a call, or the one joblib's loky
 workers set so that ``n_jobs`` workers do not oversubscribe the cores).
+
+Finding the loaded BLAS libraries scans the process's shared objects (about a
+millisecond), so it is done once, on first use, and the controller reused:
+entering :func:`blas_threads` then costs microseconds, which matters for the
+many small fits of a grid search. A BLAS library loaded later is picked up by
+:func:`refresh`.
 """
 
 import os
 from contextlib import contextmanager
 
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import ThreadpoolController
+
+_controller = None
+
+
+def _blas():
+    """The loaded BLAS libraries (cached threadpoolctl controller)."""
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    return _controller.select(user_api="blas")
+
+
+def refresh():
+    """Look for BLAS libraries again (after one was loaded)."""
+    global _controller
+    _controller = None
 
 
 def available_cores():
@@ -25,11 +47,7 @@ def current_blas_threads():
 
     ``None`` when no BLAS library is found by threadpoolctl.
     """
-    counts = [
-        info["num_threads"]
-        for info in threadpool_info()
-        if info.get("user_api") == "blas"
-    ]
+    counts = [info["num_threads"] for info in _blas().info()]
     return min(counts) if counts else None
 
 
@@ -47,5 +65,5 @@ def blas_thread_limit(wanted=None):
 @contextmanager
 def blas_threads(wanted=None):
     """Context manager: run BLAS with :func:`blas_thread_limit` (``wanted``) threads."""
-    with threadpool_limits(limits=blas_thread_limit(wanted), user_api="blas"):
+    with _blas().limit(limits=blas_thread_limit(wanted)):
         yield

@@ -28,4 +28,9 @@ from sklearn_mathdl.neural_network._multilayer_perceptron import (
 from sklearn_mathdl.neural_network._network import DenseNetwork
 from sklearn_mathdl.neural_network._shallow import ShallowUniversalApproximator
 
-__all__ = ["MLPClassifier", "MLPRegressor", "DenseNetwork", "ShallowUniversalApproximator"]
+__all__ = [
+    "MLPClassifier",
+    "MLPRegressor",
+    "DenseNetwork",
+    "ShallowUniversalApproximator",
+]

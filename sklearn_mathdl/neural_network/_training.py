@@ -689,6 +689,7 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         network.params[...] = theta
         with np.errstate(over="ignore", invalid="ignore"):
             final = self._objective(network, X, Y, sample_weight)
+        network.release_buffers()  # a fitted model holds no training activations
         if not np.isfinite(network.params).all() or not np.isfinite(final):
             network.params[...] = progress["params"]
             raise self._blame_non_finite(

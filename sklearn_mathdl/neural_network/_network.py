@@ -27,9 +27,6 @@ with a few in-place vector operations, and L-BFGS sees a plain vector.
 import numpy as np
 import scipy.sparse as sp
 
-# Batches up to this many rows keep their scratch arrays between steps.
-_MAX_BUFFERED_ROWS = 4096
-
 
 class DenseNetwork:
     """A stack of affine layers and activations with packed parameters.
@@ -129,9 +126,10 @@ class DenseNetwork:
         Per layer: ``Z`` (the pre-activations, written by ``matmul(out=)``) and
         ``delta`` (where the backward pass writes :math:`\delta_l W_l^\top`);
         plus a vector of ones, for the bias gradients
-        :math:`\mathbb{1}^\top\delta_l` as one BLAS call. Kept only for
-        minibatch sizes (full-batch training allocates as it goes) and freed by
-        :meth:`release_buffers`.
+        :math:`\mathbb{1}^\top\delta_l` as one BLAS call. Kept for the batch
+        size in use (every minibatch of an epoch, every evaluation of a
+        full-batch solver: no page faults from fresh allocations) and freed by
+        :meth:`release_buffers` when training ends.
         """
         ws = getattr(self, "_workspace", None)
         if ws is not None and ws["n_rows"] == n_rows:
@@ -145,8 +143,7 @@ class DenseNetwork:
             ],
             "ones": np.ones(n_rows, self.dtype),
         }
-        if n_rows <= _MAX_BUFFERED_ROWS:
-            self._workspace = ws
+        self._workspace = ws
         return ws
 
     def release_buffers(self):
@@ -187,10 +184,14 @@ class DenseNetwork:
         """
         ws = self._buffers(grad_output.shape[0])
         delta = grad_output.astype(self.dtype, copy=False)
-        for layer in range(len(self.coefs) - 1, -1, -1):
+        last = len(self.coefs) - 1
+        for layer in range(last, -1, -1):
             act, Z = self.activations[layer], self._pre_activations[layer]
+            from_output = _output_vjp(act) if layer < last else None
             if delta is grad_output:  # the caller's array: leave it intact
                 delta = act.backward(Z, delta)
+            elif from_output is not None:  # a hidden layer's output is the
+                delta = from_output(self._inputs[layer + 1], delta)  # next input
             else:  # our scratch array: an activation may overwrite it
                 delta = getattr(act, "backward_inplace", act.backward)(Z, delta)
             delta = delta.astype(self.dtype, copy=False)
@@ -221,3 +222,17 @@ class DenseNetwork:
             decay = self._decay = np.empty_like(self._weights)
         np.multiply(self._weights, scale, out=decay)
         self._weight_grads += decay
+
+
+def _output_vjp(activation):
+    """The activation's optional ``backward_from_output(a, g)``, if the class
+    defining it also defines the ``forward``, ``backward`` and ``derivative`` in
+    use: a subclass that changes the mathematics keeps its own ``backward``."""
+    cls = type(activation)
+    owner = next((k for k in cls.__mro__ if "backward_from_output" in vars(k)), None)
+    if owner is None:
+        return None
+    for name in ("forward", "backward", "derivative"):
+        if getattr(cls, name, None) is not getattr(owner, name, None):
+            return None
+    return activation.backward_from_output

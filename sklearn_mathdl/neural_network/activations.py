@@ -99,6 +99,13 @@ class Sigmoid(ElementwiseActivation):
         s = expit(z)
         return s * (1 - s)
 
+    def backward_from_output(self, a, grad_output):
+        r""":math:`g \odot a(1 - a)` from the output :math:`a = \sigma(z)`: no
+        second exponential (optional fast path; overwrites both arrays)."""
+        grad_output *= a
+        grad_output *= np.subtract(1, a, out=a)
+        return grad_output
+
 
 @register_activation("tanh")
 class Tanh(ElementwiseActivation):
@@ -110,6 +117,13 @@ class Tanh(ElementwiseActivation):
     def derivative(self, z):
         t = np.tanh(z)
         return 1 - t * t
+
+    def backward_from_output(self, a, grad_output):
+        r""":math:`g \odot (1 - a^2)` from the output :math:`a = \tanh z`
+        (optional fast path; overwrites both arrays)."""
+        np.multiply(a, a, out=a)
+        grad_output *= np.subtract(1, a, out=a)
+        return grad_output
 
 
 @register_activation("relu")

@@ -11,6 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 # (module holding run_demo, the sections it prints), in the order shown.
 FAMILY_DEMOS = [
     ("sklearn_mathdl.neural_network._mlp_demo", 2),
+    ("sklearn_mathdl.kernel_ridge._demo", 1),
     ("sklearn_mathdl.neural_network._shallow_demo", 1),
     ("sklearn_mathdl.sentiment._demo", 1),
 ]

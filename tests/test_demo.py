@@ -26,5 +26,10 @@ def test_demo_command_line(tmp_path, capsys):
         "LeastSquaresSentiment",
     } <= names
     assert "Figures saved to" in text
-    for name in ("demo_mlp.png", "demo_shallow.png", "demo_sentiment.png"):
+    for name in (
+        "demo_mlp.png",
+        "demo_kernel_ridge.png",
+        "demo_shallow.png",
+        "demo_sentiment.png",
+    ):
         assert (figures / name).stat().st_size > 10_000, name

@@ -79,6 +79,12 @@ X, y = load_iris(return_X_y=True)
 est = MLPClassifier((8,), activation="softsign", solver="lbfgs", max_iter=200,
                     random_state=0)
 search = GridSearchCV(est, {"alpha": [1e-4, 1e-2]}, cv=3, n_jobs=2).fit(X, y)
+# A name only in the grid: set_params runs in the worker, after unpickling.
+by_grid = GridSearchCV(
+    MLPClassifier((8,), solver="lbfgs", max_iter=200, random_state=0),
+    {"activation": ["relu", "softsign"]}, cv=3, n_jobs=2, error_score="raise",
+).fit(X, y)
+assert by_grid.cv_results_["mean_test_score"].min() > 0.9
 every_kind = MLPClassifier(
     (8,), activation="softsign", loss="my_loss", solver="my_adam",
     learning_rate="my_schedule", initializer="my_init", learning_rate_init=0.01,

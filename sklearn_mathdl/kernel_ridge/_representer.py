@@ -31,7 +31,7 @@ from sklearn_mathdl.kernel_ridge._nystrom import (
     leverage_scores,
 )
 from sklearn_mathdl.kernel_ridge.kernels import Kernel
-from sklearn_mathdl.plugins import get_kernel
+from sklearn_mathdl.plugins import KERNELS, CarriedPluginsMixin, get_kernel
 from sklearn_mathdl.utils._threads import blas_threads
 
 # Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
@@ -136,7 +136,9 @@ def _checked_block(kern, trusted, A, B):
     return K
 
 
-class RepresenterKernelRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class RepresenterKernelRegressor(
+    CarriedPluginsMixin, MultiOutputMixin, RegressorMixin, BaseEstimator
+):
     r"""Kernel ridge regression by the Representer Theorem: exact or FALKON.
 
     Minimises, over a reproducing kernel Hilbert space :math:`H` and an
@@ -277,6 +279,9 @@ class RepresenterKernelRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator
     >>> float(loo.fit(X, y).alpha_)
     0.0001
     """
+
+    # A kernel registered at run time travels with the pickle (n_jobs workers).
+    _plugin_parameters = {"kernel": KERNELS}
 
     _parameter_constraints: dict = {
         "alpha": [Interval(Real, 0, None, closed="left"), "array-like"],

@@ -112,6 +112,10 @@ class Registry:
         module = getattr(plugin, "__module__", None) or type(plugin).__module__
         return plugin is not None and module.startswith("sklearn_mathdl.")
 
+    def runtime_names(self):
+        """Names registered in this process that sklearn_mathdl does not define."""
+        return [n for n in self._factories if not self.is_builtin(n)]
+
     def registered(self, name):
         """The class or instance registered under ``name`` (no entry-point load)."""
         return self._factories.get(name)

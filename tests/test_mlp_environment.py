@@ -2,9 +2,6 @@
 interpreters, BLAS thread limits, faulty plugins named in errors, verbose stop
 reasons."""
 
-import subprocess
-import sys
-import textwrap
 import warnings
 
 import numpy as np
@@ -32,22 +29,9 @@ class Softsign(ElementwiseActivation):
 """
 
 
-def _run(script, cwd, **env):
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**__import__("os").environ, **env},
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
-def test_plugins_registered_in_a_script_train_in_loky_workers(tmp_path):
+def test_plugins_registered_in_a_script_train_in_loky_workers(run_python):
     # Plugins of every kind live in the user's __main__, registered at run time.
-    out = _run(
+    out = run_python(
         SOFTSIGN
         + """
 from sklearn.datasets import load_iris
@@ -92,16 +76,17 @@ every_kind = MLPClassifier(
 )
 scores = cross_val_score(every_kind, X, y, cv=3, n_jobs=2)
 print("search", search.best_score_, "cv", scores.mean())
-""",
-        tmp_path,
+"""
     )
     search, cv = (float(w) for w in out.split()[1::2])
     assert search > 0.9 and cv > 0.9
 
 
-def test_pickled_estimator_registers_its_plugins_in_a_fresh_process(tmp_path):
+def test_pickled_estimator_registers_its_plugins_in_a_fresh_process(
+    run_python, tmp_path
+):
     (tmp_path / "user_plugins.py").write_text(SOFTSIGN)  # defines, never registers
-    _run(
+    run_python(
         """
 import pickle
 from sklearn.datasets import load_iris
@@ -114,10 +99,9 @@ X, y = load_iris(return_X_y=True)
 est = MLPClassifier((8,), activation="softsign", solver="lbfgs", random_state=0)
 pickle.dump(est.fit(X, y), open("model.pkl", "wb"))
 """,
-        tmp_path,
         PYTHONPATH=str(tmp_path),
     )
-    out = _run(
+    out = run_python(
         """
 import pickle
 from sklearn.base import clone
@@ -130,7 +114,6 @@ assert "softsign" in available_activations()
 X, y = load_iris(return_X_y=True)
 print(model.score(X, y), clone(model).fit(X, y).score(X, y))
 """,
-        tmp_path,
         PYTHONPATH=str(tmp_path),
     )
     loaded, refit = map(float, out.split())

@@ -405,3 +405,30 @@ def test_loss_object_with_value_and_gradient_only(clean_registries):
     ).fit(X, y)
     assert clf.score(X, y) > 0.9
     assert clf.predict_proba(X[:3]).sum(axis=1) == pytest.approx(1)
+
+
+@pytest.mark.parametrize(
+    "kind,plural,article",
+    [
+        ("activation", "activations", "An"),
+        ("loss", "losses", "A"),
+        ("optimizer", "optimizers", "An"),
+        ("schedule", "schedules", "A"),
+        ("initializer", "initializers", "An"),
+        ("kernel", "kernels", "A"),
+        ("tokenizer", "tokenizers", "A"),
+    ],
+)
+def test_registry_messages_read_well(kind, plural, article):
+    from sklearn_mathdl.plugins import REGISTRIES
+
+    registry = REGISTRIES[kind]
+    with pytest.raises(
+        ValueError, match=f"Unknown {kind} 'nope'. Available {plural}: "
+    ):
+        registry.get("nope")
+    with pytest.raises(
+        ValueError, match=f"is not a valid {kind}: .*{article} {kind} must"
+    ):
+        registry.get(object())
+    assert registry.group == f"sklearn_mathdl.{plural}"

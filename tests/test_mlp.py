@@ -382,3 +382,21 @@ def test_configured_solver_objects_train_and_are_copied(iris):
             ).fit(X, y)
         assert clf.score(X, y) > 0.9, solver
         assert clf.optimizer_ == solver and clf.optimizer_ is not solver
+
+
+@pytest.mark.parametrize(
+    "solver,expected",
+    [
+        ("sgd", "InverseScaling"),
+        (SGD(momentum=0.5), "InverseScaling"),  # an SGD object is SGD too
+        ("adam", "Constant"),  # scikit-learn: learning_rate is for sgd only
+    ],
+)
+def test_scikit_learn_schedules_apply_to_sgd_names_and_objects(iris, solver, expected):
+    X, y = iris
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = MLPClassifier(
+            (4,), solver=solver, learning_rate="invscaling", max_iter=2
+        ).fit(X, y)
+    assert type(clf.schedule_).__name__ == expected

@@ -22,6 +22,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from sklearn_mathdl.neural_network._network import DenseNetwork
+from sklearn_mathdl.neural_network.optimizers import SGD
 from sklearn_mathdl.plugins import (
     ACTIVATIONS,
     INITIALIZERS,
@@ -170,10 +171,12 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
             )
         return np.dtype(name)
 
-    def _schedule_spec(self):
+    def _schedule_spec(self, optimizer):
+        """scikit-learn's learning_rate values apply to SGD (a name or an
+        object); with another solver they mean a constant rate, as there."""
         spec = self.learning_rate
         if isinstance(spec, str) and spec in _SGD_ONLY_SCHEDULES:
-            return spec if self.solver == "sgd" else "constant"
+            return spec if isinstance(optimizer, SGD) else "constant"
         return spec
 
     def _resolve_plugins(self, X=None):
@@ -184,22 +187,25 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
             "logistic",
             "sigmoid",
         )
+        optimizer = _plugin(
+            OPTIMIZERS,
+            self.solver,
+            momentum=self.momentum,
+            nesterovs_momentum=self.nesterovs_momentum,
+            beta_1=self.beta_1,
+            beta_2=self.beta_2,
+            epsilon=self.epsilon,
+            max_fun=self.max_fun,
+        )
         return dict(
             hidden=hidden,
             activations=self._hidden_activations(len(hidden))
             + [ACTIVATIONS.get(self.output_activation)],
             loss=LOSSES.get(self.loss),
-            optimizer=_plugin(
-                OPTIMIZERS,
-                self.solver,
-                momentum=self.momentum,
-                nesterovs_momentum=self.nesterovs_momentum,
-                beta_1=self.beta_1,
-                beta_2=self.beta_2,
-                epsilon=self.epsilon,
-                max_fun=self.max_fun,
+            optimizer=optimizer,
+            schedule=_plugin(
+                SCHEDULES, self._schedule_spec(optimizer), power_t=self.power_t
             ),
-            schedule=_plugin(SCHEDULES, self._schedule_spec(), power_t=self.power_t),
             initializer=_plugin(
                 INITIALIZERS, self.initializer, factor=2.0 if logistic else 6.0
             ),

@@ -1,7 +1,6 @@
 r"""One hidden layer, three ways to fit it: backpropagation, random features, greedy."""
 
 import warnings
-from contextlib import nullcontext
 from numbers import Integral, Real
 
 import numpy as np
@@ -29,9 +28,6 @@ from sklearn_mathdl.utils._threads import blas_threads
 _GREEDY_ACTIVATIONS = "sigmoid, tanh, relu, relu_squared or relu_cubed"
 # Ridge (standardised units) of the output layer that backpropagation starts from.
 _START_RIDGE = 1e-2
-# Capping the BLAS threads scans the loaded libraries twice (~3 ms); a random-
-# features solve below this many flops takes less than that in all.
-_SMALL_SOLVE_FLOPS = 1e7
 
 
 def _check_elementwise(activation):
@@ -474,13 +470,7 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
         ridge = self.alpha / total
         # The products here are thin (samples x features x candidates): one
         # BLAS thread is fastest, and several contend badly on a busy machine.
-        # A small random-features solve is over before the cap would be set.
-        k = self.n_neurons
-        small = self.method == "random" and X.shape[0] * k * (X.shape[1] + k) < (
-            _SMALL_SOLVE_FLOPS
-        )
-        threads = nullcontext() if small else blas_threads(1)
-        with threads, np.errstate(over="ignore", under="ignore"):
+        with blas_threads(1), np.errstate(over="ignore", under="ignore"):
             if self.method == "greedy" or (
                 self.method == "backprop" and self.init == "greedy"
             ):

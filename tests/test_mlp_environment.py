@@ -64,11 +64,25 @@ est = MLPClassifier((8,), activation="softsign", solver="lbfgs", max_iter=200,
                     random_state=0)
 search = GridSearchCV(est, {"alpha": [1e-4, 1e-2]}, cv=3, n_jobs=2).fit(X, y)
 # A name only in the grid: set_params runs in the worker, after unpickling.
+# A new name: loky reuses workers, which already hold the plugins sent so far.
+register_activation("softsign_grid")(Softsign)
 by_grid = GridSearchCV(
     MLPClassifier((8,), solver="lbfgs", max_iter=200, random_state=0),
-    {"activation": ["relu", "softsign"]}, cv=3, n_jobs=2, error_score="raise",
+    {"activation": ["relu", "softsign_grid"]}, cv=3, n_jobs=2, error_score="raise",
 ).fit(X, y)
 assert by_grid.cv_results_["mean_test_score"].min() > 0.9
+# The shallow approximator shares the mechanism: a run-time activation in a grid.
+import numpy as np
+from sklearn_mathdl import ShallowUniversalApproximator
+X_reg = np.random.RandomState(0).uniform(-1, 1, (300, 1))
+# A new name: loky reuses workers, which already hold the plugins sent so far.
+register_activation("softsign_shallow")(Softsign)
+shallow = GridSearchCV(
+    ShallowUniversalApproximator(16, method="random", random_state=0),
+    {"activation": ["tanh", "softsign_shallow"]}, cv=3, n_jobs=2,
+    error_score="raise",
+).fit(X_reg, np.sin(3 * X_reg[:, 0]))
+assert shallow.cv_results_["mean_test_score"].min() > 0.5
 every_kind = MLPClassifier(
     (8,), activation="softsign", loss="my_loss", solver="my_adam",
     learning_rate="my_schedule", initializer="my_init", learning_rate_init=0.01,

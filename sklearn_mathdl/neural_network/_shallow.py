@@ -22,7 +22,13 @@ from sklearn_mathdl.neural_network._random_features import (
     sample_ramps,
     weighted_ridge,
 )
-from sklearn_mathdl.plugins import get_activation, get_optimizer
+from sklearn_mathdl.plugins import (
+    ACTIVATIONS,
+    OPTIMIZERS,
+    CarriedPluginsMixin,
+    get_activation,
+    get_optimizer,
+)
 from sklearn_mathdl.utils._threads import blas_threads
 
 _GREEDY_ACTIVATIONS = "sigmoid, tanh, relu, relu_squared or relu_cubed"
@@ -83,7 +89,7 @@ def _train_error(activation, X, Y, weights, W, b, A, a0):
     return float(weights @ ((H @ A + a0 - Y) ** 2).sum(axis=1))
 
 
-class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
+class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
     r"""One-hidden-layer network :math:`G(x) = \sum_i a_i \sigma(w_i\cdot x + b_i) + a_0`.
 
     Universal approximation (Cybenko 1989, Hornik 1991, Leshno et al. 1993):
@@ -267,6 +273,9 @@ class ShallowUniversalApproximator(RegressorMixin, BaseEstimator):
     >>> bool(model.approximation_curve_["train_mse"][-1] < 1e-2)
     True
     """
+
+    # Run-time plugins travel with the pickle (n_jobs workers, fresh processes).
+    _plugin_parameters = {"activation": ACTIVATIONS, "solver": OPTIMIZERS}
 
     _parameter_constraints: dict = {
         "n_neurons": [Interval(Integral, 1, None, closed="left")],

@@ -45,19 +45,19 @@ BAD_FITS = [
         "unknown activation",
         lambda X, y: (X, y),
         {"activation": "reluu"},
-        "Unknown activation 'reluu'. Available activations: ",
+        r"The 'activation' parameter of MLPClassifier must be a registered activation name among \[.*'leaky_relu'.*\]",
     ),
     (
         "unknown loss",
         lambda X, y: (X, y),
         {"loss": "hinje"},
-        "Unknown loss 'hinje'",
+        r"The 'loss' parameter of MLPClassifier must be a registered loss name among \[.*'hinge'.*Got 'hinje'",
     ),
     (
         "unknown solver",
         lambda X, y: (X, y),
         {"solver": "adamw"},
-        "Unknown optimizer 'adamw'",
+        r"The 'solver' parameter .* among \[.*'adam'.*Got 'adamw'",
     ),
     ("negative alpha", lambda X, y: (X, y), {"alpha": -1.0}, "'alpha' parameter"),
     (

@@ -58,7 +58,10 @@ def test_callable_kernel_wrong_shape_or_nan():
 
 def test_unknown_kernel_lists_available():
     X, y = _data()
-    with pytest.raises(ValueError, match="Available kernels"):
+    with pytest.raises(
+        ValueError,
+        match=r"registered kernel name among \[.*'precomputed'.*'rbf'.*Got 'gausian'",
+    ):
         RepresenterKernelRegressor(kernel="gausian").fit(X, y)
     with pytest.raises(ValueError, match="kernel_params"):
         RepresenterKernelRegressor(kernel="rbf", kernel_params={"sigma": 1}).fit(X, y)

@@ -351,7 +351,10 @@ def test_bad_parameters():
         LeastSquaresSentiment(alpha=-1.0).fit(["a", "b"], [1.0, 2.0])
     with pytest.raises(ValueError, match="ngram_range"):
         LeastSquaresSentiment(ngram_range=(2, 1)).fit(["a", "b"], [1.0, 2.0])
-    with pytest.raises(ValueError, match="Unknown tokenizer"):
+    with pytest.raises(
+        ValueError,
+        match=r"registered tokenizer name among \[.*'whitespace', 'word'\].*Got 'nope'",
+    ):
         LeastSquaresSentiment(tokenizer="nope").fit(["a", "b"], [1.0, 2.0])
     with pytest.raises(ValueError, match="targets"):
         LeastSquaresSentiment().fit(["a", "b"], [1.0])

@@ -31,7 +31,12 @@ from sklearn_mathdl.kernel_ridge._nystrom import (
     leverage_scores,
 )
 from sklearn_mathdl.kernel_ridge.kernels import Kernel
-from sklearn_mathdl.plugins import KERNELS, CarriedPluginsMixin, get_kernel
+from sklearn_mathdl.plugins import (
+    KERNELS,
+    CarriedPluginsMixin,
+    PluginConstraint,
+    get_kernel,
+)
 from sklearn_mathdl.utils._threads import blas_threads
 
 # Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
@@ -285,8 +290,11 @@ class RepresenterKernelRegressor(
 
     _parameter_constraints: dict = {
         "alpha": [Interval(Real, 0, None, closed="left"), "array-like"],
-        # Names are resolved in fit (a kernel registered later is accepted).
-        "kernel": [str, callable],
+        # Names are read from the registry when fit validates (a kernel
+        # registered after import is accepted).
+        "kernel": [
+            PluginConstraint(KERNELS, callables=True, extra_names=("precomputed",))
+        ],
         "gamma": [Interval(Real, 0, None, closed="left"), None],
         "degree": [Interval(Real, 0, None, closed="left")],
         "coef0": [Interval(Real, None, None, closed="neither")],

@@ -26,8 +26,8 @@ from sklearn_mathdl.plugins import (
     ACTIVATIONS,
     OPTIMIZERS,
     CarriedPluginsMixin,
+    PluginConstraint,
     get_activation,
-    get_optimizer,
 )
 from sklearn_mathdl.utils._threads import blas_threads
 
@@ -280,12 +280,12 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
     _parameter_constraints: dict = {
         "n_neurons": [Interval(Integral, 1, None, closed="left")],
         # Resolved in fit (plugins registered later are accepted).
-        "activation": "no_validation",
+        "activation": [PluginConstraint(ACTIVATIONS)],
         "method": [StrOptions({"backprop", "random", "greedy"})],
         "greedy": [StrOptions({"orthogonal", "relaxed"})],
         "init": [StrOptions({"random", "greedy"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "solver": "no_validation",
+        "solver": [PluginConstraint(OPTIMIZERS)],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
@@ -355,7 +355,6 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
             "random": self.backprop_refine,
             "greedy": 0,
         }[self.method]
-        get_optimizer(self.solver)  # a wrong name is an error whatever the method
         if self.method == "backprop" and self.init == "greedy":
             _check_dictionary(activation)
         return activation, backprop_iter

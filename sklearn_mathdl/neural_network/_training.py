@@ -30,6 +30,7 @@ from sklearn_mathdl.plugins import (
     OPTIMIZERS,
     SCHEDULES,
     CarriedPluginsMixin,
+    PluginConstraint,
 )
 from sklearn_mathdl.utils._threads import blas_threads
 
@@ -81,14 +82,14 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        # Plugin parameters are resolved in fit, never frozen into StrOptions,
-        # so that plugins registered after import are accepted.
-        "activation": "no_validation",
-        "output_activation": "no_validation",
-        "loss": "no_validation",
-        "solver": "no_validation",
-        "learning_rate": "no_validation",
-        "initializer": "no_validation",
+        # Names are read from the registries when fit validates, never frozen
+        # into StrOptions, so plugins registered after import are accepted.
+        "activation": [PluginConstraint(ACTIVATIONS, per_layer=True)],
+        "output_activation": [PluginConstraint(ACTIVATIONS)],
+        "loss": [PluginConstraint(LOSSES)],
+        "solver": [PluginConstraint(OPTIMIZERS)],
+        "learning_rate": [PluginConstraint(SCHEDULES)],
+        "initializer": [PluginConstraint(INITIALIZERS)],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
             StrOptions({"auto"}),

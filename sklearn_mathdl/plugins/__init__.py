@@ -19,6 +19,7 @@ processes and after loading in a fresh interpreter.
 
 from sklearn_mathdl.plugins._base import Plugin
 from sklearn_mathdl.plugins._carry import CarriedPluginsMixin
+from sklearn_mathdl.plugins._constraint import PluginConstraint
 from sklearn_mathdl.plugins._registry import Registry
 
 ACTIVATIONS = Registry("activation", required_methods=("forward", "backward"))
@@ -76,6 +77,7 @@ __all__ = [
     "Registry",
     "Plugin",
     "CarriedPluginsMixin",
+    "PluginConstraint",
     "REGISTRIES",
     "register_activation",
     "get_activation",

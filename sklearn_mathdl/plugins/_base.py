@@ -1,30 +1,85 @@
-"""Base class giving plugins a readable ``repr`` and value equality."""
+"""Base class of plugins: small estimators of their own kind.
+
+A plugin stores its constructor arguments unchanged, under the same names
+(scikit-learn's convention for estimators). That one rule gives it
+``get_params``/``set_params``, so :func:`sklearn.base.clone` copies it and an
+estimator's nested parameters reach it (``activation__slope``,
+``kernel__gamma``), a readable ``repr`` such as ``LeakyReLU(slope=0.2)``, and
+equality of equal configurations.
+"""
 
 import inspect
 
+from sklearn.base import BaseEstimator
+
 
 class Plugin:
-    """Plugins store their constructor arguments as attributes of the same name.
+    """Base class of every plugin kind: parameters as scikit-learn defines them.
 
-    That convention (scikit-learn's for estimators) gives every plugin a repr
-    such as ``LeakyReLU(slope=0.2)`` and lets two equal configurations compare
-    equal, which keeps ``clone`` and ``GridSearchCV`` output readable.
+    Examples
+    --------
+    >>> from sklearn.base import clone
+    >>> from sklearn_mathdl.neural_network.activations import LeakyReLU
+    >>> act = LeakyReLU(slope=0.2)
+    >>> act.get_params()
+    {'slope': 0.2}
+    >>> clone(act).set_params(slope=0.3)
+    LeakyReLU(slope=0.3)
     """
 
+    set_params = BaseEstimator.set_params
+
+    @classmethod
+    def _get_param_names(cls):
+        """The constructor's argument names, in signature order (so the repr
+        reads like the call)."""
+        names = BaseEstimator._get_param_names.__func__(cls)  # checks no *args
+        order = list(inspect.signature(cls.__init__).parameters)
+        return sorted(names, key=order.index)
+
+    def get_params(self, deep=True):
+        """Parameters of this plugin: its constructor's arguments.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            If True, also the parameters of parameters that are themselves
+            plugins or estimators, as ``<parameter>__<name>``.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        out = {}
+        for name in self._get_param_names():
+            try:
+                value = getattr(self, name)
+            except AttributeError:
+                raise AttributeError(
+                    f"The plugin {type(self).__name__} has no attribute {name!r}: "
+                    "a plugin must store each constructor argument unchanged "
+                    "under its own name (scikit-learn's convention), so that "
+                    "get_params, set_params and clone work."
+                ) from None
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                out.update((f"{name}__{k}", v) for k, v in value.get_params().items())
+            out[name] = value
+        return out
+
     def _params(self):
-        sig = inspect.signature(type(self).__init__)
-        return {
-            name: getattr(self, name)
-            for name in sig.parameters
-            if name != "self" and hasattr(self, name)
-        }
+        return self.get_params(deep=False)
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
+        try:
+            params = self._params()
+        except AttributeError:
+            return f"{type(self).__name__}(...)"
+        args = ", ".join(f"{k}={v!r}" for k, v in params.items())
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other):
-        return type(self) is type(other) and self._params() == other._params()
+        return type(self) is type(other) and repr(self) == repr(other)
 
     def __hash__(self):
         return hash((type(self).__name__, repr(self)))

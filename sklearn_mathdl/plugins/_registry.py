@@ -48,7 +48,7 @@ class Registry:
         self.required_methods = tuple(required_methods)
         self._factories = {}
 
-    def register(self, name, *aliases):
+    def register(self, name, *aliases, overwrite=False):
         """Register a plugin class or instance under ``name`` (and aliases).
 
         Usable as a decorator::
@@ -57,7 +57,17 @@ class Registry:
             class Cube(ElementwiseActivation): ...
 
         or as a call, ``register_activation("cube")(Cube(power=3))``.
-        Registering a name again replaces the previous plugin.
+
+        Parameters
+        ----------
+        name : str
+            The name estimators accept for this plugin.
+        *aliases : str
+            Further names for the same plugin.
+        overwrite : bool, default=False
+            Replace a plugin already registered under one of the names.
+            Without it, registering a taken name raises ``ValueError``, so
+            that no script silently changes what ``"rbf"`` means elsewhere.
         """
         names = (name, *aliases)
         for n in names:
@@ -69,6 +79,19 @@ class Registry:
 
         def decorator(plugin):
             self._check_interface(plugin, names[0])
+            taken = [
+                n
+                for n in names
+                if n in self._factories and self._factories[n] is not plugin
+            ]
+            if taken and not overwrite:
+                raise ValueError(
+                    f"{self.article.capitalize()} {self.kind} is already registered "
+                    f"under the name(s) {taken}: "
+                    f"{[self._factories[n] for n in taken]}. Choose another name, "
+                    f"or pass overwrite=True to register_{self.kind} to replace it "
+                    "in this process."
+                )
             for n in names:
                 self._factories[n] = plugin
             return plugin
@@ -83,22 +106,26 @@ class Registry:
         caller may mutate its state (optimizer moments, schedule step).
         """
         if isinstance(name_or_object, str):
-            name = name_or_object
-            if name not in self._factories:
-                self._load_entry_points(name)
-            if name not in self._factories:
+            plugin = self.lookup(name_or_object)
+            if plugin is None:
                 raise ValueError(
-                    f"Unknown {self.kind} {name!r}. Available {self.plural}: "
-                    f"{self.available()}. Register a new one with "
+                    f"Unknown {self.kind} {name_or_object!r}. Available "
+                    f"{self.plural}: {self.available()}. Register a new one with "
                     f"sklearn_mathdl.plugins.register_{self.kind}."
                 )
-            plugin = self._factories[name]
             return plugin() if inspect.isclass(plugin) else copy.deepcopy(plugin)
         if inspect.isclass(name_or_object):
             self._check_interface(name_or_object, repr(name_or_object))
             return name_or_object()
         self._check_interface(name_or_object, repr(name_or_object))
         return copy.deepcopy(name_or_object)
+
+    def lookup(self, name):
+        """The class or instance registered under ``name``, loading the
+        entry point of that name on a miss; None if there is none."""
+        if name not in self._factories:
+            self._load_entry_points(name)
+        return self._factories.get(name)
 
     def available(self):
         """Sorted names: registered ones and those offered by entry points."""
@@ -121,9 +148,33 @@ class Registry:
         return self._factories.get(name)
 
     def _load_entry_points(self, name):
+        """Register the entry point ``name`` of this kind's group, if any.
+
+        A distribution whose entry point fails to import, or offers no valid
+        plugin, is named in the error; other plugins are not affected (entry
+        points load one by one, on the first miss of their name).
+        """
         for ep in entry_points(group=self.group):
-            if ep.name == name:
-                self.register(name)(ep.load())
+            if ep.name != name:
+                continue
+            try:
+                plugin = ep.load()
+                self._check_interface(plugin, repr(plugin))
+            except Exception as exc:
+                dist = getattr(ep, "dist", None)
+                source = (
+                    f"distribution {dist.name} {dist.version}"
+                    if dist is not None
+                    else "an unknown distribution"
+                )
+                raise ImportError(
+                    f"The {self.kind} entry point {ep.name!r} = {ep.value!r} in "
+                    f"group {self.group!r} (from {source}) failed to load: "
+                    f"{type(exc).__name__}: {exc}. Fix or uninstall that "
+                    "distribution; the other plugins are unaffected."
+                ) from exc
+            self.register(name)(plugin)
+            return
 
     def _check_interface(self, plugin, label):
         missing = [

@@ -37,7 +37,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from sklearn_mathdl.plugins import TOKENIZERS, CarriedPluginsMixin, get_tokenizer
+from sklearn_mathdl.plugins import (
+    TOKENIZERS,
+    CarriedPluginsMixin,
+    PluginConstraint,
+    get_tokenizer,
+)
 from sklearn_mathdl.sentiment._solvers import (
     CenteredDesign,
     GramDesign,
@@ -223,7 +228,7 @@ class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "alpha": [Interval(numbers.Real, 0, None, closed="left")],
         "fit_intercept": ["boolean"],
-        "tokenizer": [str, callable],
+        "tokenizer": [PluginConstraint(TOKENIZERS, callables=True)],
         "lowercase": ["boolean"],
         "ngram_range": [tuple],
         "min_df": [

@@ -116,9 +116,30 @@ class DenseNetwork:
         self._make_views()
 
     def initialize(self, initializer, random_state):
-        """Draw every layer's weights and biases from ``initializer``."""
-        for W, b in zip(self.coefs, self.intercepts):
-            W[...], b[...] = initializer.initialize(*W.shape, random_state, self.dtype)
+        """Draw every layer's weights and biases from ``initializer``.
+
+        An initializer that returns arrays of the wrong shape, or values that
+        are not finite real numbers, is named in the error.
+        """
+        for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts), start=1):
+            drawn = initializer.initialize(*W.shape, random_state, self.dtype)
+            for name, target, value in zip(("weights", "biases"), (W, b), drawn):
+                value = np.asarray(value)
+                if value.shape != target.shape or value.dtype.kind not in "fiu":
+                    raise ValueError(
+                        f"The initializer {initializer!r} returned {name} of shape "
+                        f"{value.shape} and dtype {value.dtype} for layer {layer}; "
+                        f"expected shape {target.shape} of real numbers "
+                        f"(initialize(fan_in={W.shape[0]}, fan_out={W.shape[1]}, "
+                        "random_state, dtype) returns W of shape (fan_in, fan_out) "
+                        "and b of shape (fan_out,)). Fix the plugin."
+                    )
+                if not np.isfinite(value).all():
+                    raise ValueError(
+                        f"The initializer {initializer!r} returned non-finite "
+                        f"{name} for layer {layer}. Fix the plugin."
+                    )
+                target[...] = value
 
     def _buffers(self, n_rows):
         r"""Scratch arrays for a training batch of ``n_rows``, allocated once.

@@ -115,7 +115,12 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dtype": "no_validation",
+        "dtype": [
+            None,
+            StrOptions({"float32", "float64"}),
+            Options(type, {np.float32, np.float64}),
+            Options(np.dtype, {np.dtype(np.float32), np.dtype(np.float64)}),
+        ],
         "callbacks": [None, list, tuple, callable],
     }
 
@@ -161,16 +166,7 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
             if X is not None and getattr(X, "dtype", None) == np.float32:
                 return np.dtype(np.float32)
             return np.dtype(np.float64)
-        # By name: numpy compares np.dtype("float64") == None as True.
-        try:
-            name = np.dtype(self.dtype).name
-        except TypeError:
-            name = None
-        if name not in ("float32", "float64"):
-            raise ValueError(
-                f"dtype must be None, 'float32' or 'float64', got {self.dtype!r}."
-            )
-        return np.dtype(name)
+        return np.dtype(self.dtype)
 
     def _schedule_spec(self, optimizer):
         """scikit-learn's learning_rate values apply to SGD (a name or an
@@ -414,19 +410,9 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
                 Z = A @ W + b
                 A = np.asarray(act.forward(Z))
                 units = network.layer_sizes[layer + 1]
-                if A.shape != (Z.shape[0], units):
-                    raise ValueError(
-                        f"The activation {act!r} of layer {layer + 1} returned an "
-                        f"array of shape {A.shape} for an input of shape {Z.shape}; "
-                        f"expected {(Z.shape[0], units)}. Fix its forward method."
-                    )
+                _check_output(act, "forward", layer, A, (Z.shape[0], units), Z.dtype)
                 grad = np.asarray(act.backward(Z, np.ones_like(A)))
-                if grad.shape != Z.shape:
-                    raise ValueError(
-                        f"The activation {act!r} of layer {layer + 1} returned a "
-                        f"backward of shape {grad.shape}; expected {Z.shape}. Fix "
-                        "its backward method."
-                    )
+                _check_output(act, "backward", layer, grad, Z.shape, Z.dtype)
             value, grad = self._loss_and_gradient(Y[rows], A, None)
             if np.ndim(value) != 0 or np.shape(grad) != A.shape:
                 raise ValueError(
@@ -681,9 +667,11 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
 
         try:
             with np.errstate(over="ignore", invalid="ignore"):
-                theta, _, message = self.optimizer_.minimize(
+                theta, n_iter, message = self.optimizer_.minimize(
                     fun, network.params, self.max_iter, self.tol, callback=on_iteration
                 )
+            # The optimizer's own count: a plugin need not call the callback.
+            self.n_iter_ = int(n_iter)
         except KeyboardInterrupt:
             theta = progress["params"]
             warnings.warn(
@@ -782,6 +770,18 @@ class _BatchGatherer:
             X_b = self.X[rows]
         Y_b = np.take(self.Y, rows, axis=0, out=self.Y_buffer[:n])
         return X_b, Y_b, None if sw is None else sw[rows]
+
+
+def _check_output(activation, method, layer, array, shape, dtype):
+    """Name an activation whose ``method`` returned the wrong shape or dtype."""
+    if array.shape != shape or array.dtype != dtype:
+        raise ValueError(
+            f"The activation {activation!r} of layer {layer + 1} returned from "
+            f"{method} an array of shape {array.shape} and dtype {array.dtype} "
+            f"for pre-activations of dtype {dtype}; expected shape {shape} and "
+            f"dtype {dtype}. Fix its {method} method (multiply by Python floats, "
+            "not numpy float64 scalars, to keep float32 arrays float32)."
+        )
 
 
 def _moderate(a):

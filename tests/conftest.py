@@ -30,3 +30,15 @@ def run_python(tmp_path):
         return result.stdout
 
     return run
+
+
+@pytest.fixture
+def clean_registries():
+    """Undo registrations made by a test."""
+    from sklearn_mathdl.plugins import REGISTRIES
+
+    saved = {kind: dict(r._factories) for kind, r in REGISTRIES.items()}
+    yield
+    for kind, r in REGISTRIES.items():
+        r._factories.clear()
+        r._factories.update(saved[kind])

@@ -66,9 +66,24 @@ BAD_FITS = [
         {"activation": ["relu", "tanh"]},
         "activation has 2 entries but the network has 1 hidden layers",
     ),
-    ("bad dtype", lambda X, y: (X, y), {"dtype": "int8"}, "The .dtype. parameter of MLPClassifier must be"),
-    ("unparsable dtype", lambda X, y: (X, y), {"dtype": "fp32"}, "The .dtype. parameter of MLPClassifier must be"),
-    ("float16 dtype", lambda X, y: (X, y), {"dtype": "float16"}, "The .dtype. parameter of MLPClassifier must be"),
+    (
+        "bad dtype",
+        lambda X, y: (X, y),
+        {"dtype": "int8"},
+        "The .dtype. parameter of MLPClassifier must be",
+    ),
+    (
+        "unparsable dtype",
+        lambda X, y: (X, y),
+        {"dtype": "fp32"},
+        "The .dtype. parameter of MLPClassifier must be",
+    ),
+    (
+        "float16 dtype",
+        lambda X, y: (X, y),
+        {"dtype": "float16"},
+        "The .dtype. parameter of MLPClassifier must be",
+    ),
     (
         "wrong feature count",
         lambda X, y: (X[:, :3], y),

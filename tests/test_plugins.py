@@ -76,16 +76,6 @@ SEED_ACTIVATIONS = [
 ]
 
 
-@pytest.fixture
-def clean_registries():
-    """Undo registrations made by a test."""
-    saved = {kind: dict(r._factories) for kind, r in REGISTRIES.items()}
-    yield
-    for kind, r in REGISTRIES.items():
-        r._factories.clear()
-        r._factories.update(saved[kind])
-
-
 def scaled_iris():
     X, y = load_iris(return_X_y=True)
     return StandardScaler().fit_transform(X), y
@@ -420,7 +410,6 @@ def test_loss_object_with_value_and_gradient_only(clean_registries):
     ],
 )
 def test_registry_messages_read_well(kind, plural, article):
-    from sklearn_mathdl.plugins import REGISTRIES
 
     registry = REGISTRIES[kind]
     with pytest.raises(

@@ -107,12 +107,14 @@ class DenseNetwork:
             "_pre_activations",
             "_workspace",
             "_decay",
+            "dtype",  # the parameters' dtype: a saved model holds no dtype object
         ):
             state.pop(key, None)
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.dtype = self.params.dtype
         self._make_views()
 
     def initialize(self, initializer, random_state):

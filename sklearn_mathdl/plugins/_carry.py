@@ -9,7 +9,7 @@ enters it.
 
 **Plugins defined in a script load anywhere.** pickle saves a class or
 function by reference (module and name); one defined in ``__main__``, inside
-a function or as a lambda cannot be found by name in another process. When an
+a function or as a lambda cannot be found by that name in another process. When an
 estimator refers to such an object, its pickle stores it by value, through
 :mod:`cloudpickle` (the serializer of joblib's workers and of Dask), so the
 model loads in any interpreter with this package installed. Every other
@@ -29,6 +29,7 @@ Nested parameters of per-layer lists of plugins are reachable as
 import copyreg
 import io
 import pickle
+import sys
 import types
 from collections import defaultdict
 
@@ -52,13 +53,16 @@ def _is_fitted_state(state):
 
 
 def _found_by_name_only_here(obj):
-    """A class or function that pickle stores by a name no other process has."""
-    qualname = getattr(obj, "__qualname__", "")
-    return (
-        getattr(obj, "__module__", None) == "__main__"
-        or "<locals>" in qualname
-        or "<lambda>" in qualname
-    )
+    """A class or function that pickle stores by a name no other process can
+    resolve: defined in ``__main__``, in a function, or under another name."""
+    module_name = getattr(obj, "__module__", None)
+    module = sys.modules.get(module_name)
+    if module is None or module_name == "__main__":
+        return True
+    found = module
+    for part in getattr(obj, "__qualname__", "<unknown>").split("."):
+        found = getattr(found, part, None)
+    return found is not obj
 
 
 class _NeedsByValue(Exception):

@@ -276,3 +276,46 @@ def test_skops_names_a_script_plugin_as_untrusted(clean_registries):
     model = RepresenterKernelRegressor(kernel=ScriptKernel()).fit(Xr, yr)
     untrusted = sio.get_untrusted_types(data=sio.dumps(model))
     assert any("ScriptKernel" in t for t in untrusted)
+
+
+def test_grid_only_name_reaches_dask_workers(run_python):
+    """``joblib.parallel_backend("dask")`` on a multi-process LocalCluster:
+    the unfitted estimator sent to each worker carries the run-time plugins."""
+    out = run_python(
+        PLUGIN_SOURCE.format(tag="")
+        + """
+import warnings
+import joblib
+from distributed import Client, LocalCluster
+from sklearn.datasets import load_iris, make_regression
+from sklearn.model_selection import GridSearchCV
+from sklearn_mathdl import MLPClassifier, RepresenterKernelRegressor
+from sklearn_mathdl.plugins import register_activation, register_kernel
+
+warnings.simplefilter("ignore")
+X, y = load_iris(return_X_y=True)
+with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                  host="127.0.0.1", dashboard_address=None) as cluster:
+    with Client(cluster) as client:
+        register_activation("softsign_dask")(Softsign)
+        register_kernel("wide_rbf_dask")(WideRBF)
+        with joblib.parallel_backend("dask"):
+            mlp = GridSearchCV(
+                MLPClassifier((8,), solver="lbfgs", max_iter=100, random_state=0),
+                {"activation": ["relu", "softsign_dask"]}, cv=3,
+                error_score="raise",
+            ).fit(X, y)
+            kernel = GridSearchCV(
+                RepresenterKernelRegressor(0.1),
+                {"kernel": ["rbf", "wide_rbf_dask"]}, cv=3, error_score="raise",
+            ).fit(*make_regression(150, 3, noise=1.0, random_state=0))
+        workers = client.run(
+            lambda: __import__("sklearn_mathdl.plugins").plugins.REGISTRIES[
+                "activation"].registered("softsign_dask") is not None
+        )
+print(mlp.cv_results_["mean_test_score"].min(),
+      kernel.cv_results_["mean_test_score"].min(), any(workers.values()))
+"""
+    )
+    mlp, kernel, on_workers = out.split()
+    assert float(mlp) > 0.9 and float(kernel) > 0.5 and on_workers == "True"

@@ -421,3 +421,44 @@ def test_registry_messages_read_well(kind, plural, article):
     ):
         registry.get(object())
     assert registry.group == f"sklearn_mathdl.{plural}"
+
+
+def test_failing_entry_points_are_named_and_break_nothing_else(run_python, tmp_path):
+    dist_info = tmp_path / "site" / "broken_plugins-0.1.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: broken-plugins\nVersion: 0.1\n"
+    )
+    (dist_info / "entry_points.txt").write_text(
+        "[sklearn_mathdl.activations]\n"
+        "missing_module = no_such_module_for_mathdl:Thing\n"
+        "not_an_activation = json:dumps\n"
+    )
+    out = run_python(
+        """
+import warnings
+from sklearn.datasets import load_iris
+import sklearn_mathdl
+from sklearn_mathdl import MLPClassifier
+from sklearn_mathdl.plugins import available_activations
+
+warnings.simplefilter("ignore")
+X, y = load_iris(return_X_y=True)
+assert {"missing_module", "not_an_activation"} <= set(available_activations())
+MLPClassifier((4,), activation="tanh", max_iter=3).fit(X, y)
+for name in ("missing_module", "not_an_activation"):
+    try:
+        MLPClassifier((4,), activation=name, max_iter=3).fit(X, y)
+    except ImportError as exc:
+        print(exc)
+MLPClassifier((4,), activation="relu", max_iter=3).fit(X, y)
+""",
+        PYTHONPATH=str(tmp_path / "site"),
+    )
+    missing, invalid = out.strip().splitlines()
+    for message, name in ((missing, "missing_module"), (invalid, "not_an_activation")):
+        assert f"activation entry point {name!r}" in message
+        assert "group 'sklearn_mathdl.activations'" in message
+        assert "distribution broken-plugins 0.1" in message
+    assert "ModuleNotFoundError" in missing and "no_such_module_for_mathdl" in missing
+    assert "has no forward, backward method" in invalid

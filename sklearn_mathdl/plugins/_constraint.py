@@ -8,8 +8,6 @@ never frozen at class definition, so a plugin registered after import is
 accepted; and the error lists the names available at that moment.
 """
 
-import inspect
-
 from sklearn.utils._param_validation import HasMethods
 
 
@@ -44,8 +42,7 @@ class PluginConstraint(HasMethods):
             return val in self.extra_names or self.registry.lookup(val) is not None
         if self.callables and callable(val):
             return True
-        target = val if inspect.isclass(val) else type(val)
-        return all(callable(getattr(target, m, None)) for m in self.methods)
+        return all(callable(getattr(val, m, None)) for m in self.methods)
 
     def is_satisfied_by(self, val):
         if self.per_layer and isinstance(val, list | tuple):

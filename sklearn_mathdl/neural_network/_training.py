@@ -414,12 +414,18 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
                 grad = np.asarray(act.backward(Z, np.ones_like(A)))
                 _check_output(act, "backward", layer, grad, Z.shape, Z.dtype)
             value, grad = self._loss_and_gradient(Y[rows], A, None)
-            if np.ndim(value) != 0 or np.shape(grad) != A.shape:
+            grad_dtype = getattr(grad, "dtype", None)
+            if (
+                np.ndim(value) != 0
+                or np.shape(grad) != A.shape
+                or grad_dtype != A.dtype
+            ):
                 raise ValueError(
                     f"The loss {self.loss_function_!r} returned a value of shape "
-                    f"{np.shape(value)} and a gradient of shape {np.shape(grad)} for "
-                    f"an output of shape {A.shape}; expected a scalar and "
-                    f"{A.shape}. Fix its value/gradient methods."
+                    f"{np.shape(value)} and a gradient of shape {np.shape(grad)} "
+                    f"and dtype {grad_dtype} for an output of shape {A.shape} and "
+                    f"dtype {A.dtype}; expected a scalar and an array of that "
+                    "shape and dtype. Fix its value/gradient methods."
                 )
 
     def _blame_non_finite(self, X, Y, sample_weight, what):

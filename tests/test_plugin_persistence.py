@@ -205,7 +205,7 @@ def test_a_fitted_pickle_holds_only_the_plugins_it_names(clean_registries):
     assert [(kind, name) for kind, name, _ in carried] == [("activation", "used_here")]
     # Unfitted, an estimator is a specification a search may set to any name.
     spec = MLPClassifier((4,)).__getstate__()["_carried_plugins"]
-    assert {name for _, name, _ in spec} == {"never_used_here", "used_here"}
+    assert {"never_used_here", "used_here"} <= {name for _, name, _ in spec}
 
 
 def test_loading_never_replaces_a_plugin_the_process_has(clean_registries):

@@ -318,6 +318,7 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
     _score_function = staticmethod(accuracy_score)
+    _loss_task = "classification"
 
     def __init__(
         self,
@@ -383,8 +384,15 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         self.class_weight = class_weight
 
     # --------------------------------------------------------------- targets
-    def _encode_targets(self, y, classes, reset, incremental=False):
-        """One-hot encode ``y`` into groups of two-class or K-class columns."""
+    def _encode_targets(self, y, classes, reset, incremental=False, loss=None):
+        """Encode ``y`` for the outputs; return it with the loss to apply.
+
+        Binary and multilabel targets get one output per label, with the loss's
+        :meth:`~sklearn_mathdl.neural_network.losses.Loss.single_output_loss`
+        (the default log loss: scikit-learn's logistic outputs), or, for a loss
+        without one, a one-hot two-class group per label; multiclass targets
+        a one-hot row of K columns.
+        """
         check_classification_targets(y)
         multilabel = type_of_target(y) == "multilabel-indicator"
         if multilabel:
@@ -433,21 +441,30 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
             self.classes_ = labels
             self._multilabel = multilabel
         n_classes = self.classes_.size
+        binary = multilabel or n_classes == 2
+        single = loss.single_output_loss() if binary else None
+        self._single_output = single is not None
+        if single is not None:
+            loss = single
+            positive = y if multilabel else y == self.classes_[1]
+            return np.asarray(positive, dtype=float).reshape(y.shape[0], -1), loss
         if multilabel:
             Y = np.empty((y.shape[0], 2 * n_classes))
             Y[:, 0::2] = 1 - y
             Y[:, 1::2] = y
-            return Y
+            return Y, loss
         Y = np.zeros((y.shape[0], n_classes))
         Y[np.arange(y.shape[0]), np.searchsorted(self.classes_, y)] = 1
-        return Y
+        return Y, loss
 
     def _n_outputs(self):
+        if self._single_output:
+            return self.classes_.size if self._multilabel else 1
         return 2 * self.classes_.size if self._multilabel else self.classes_.size
 
     def _loss_and_gradient(self, Y, output, sample_weight):
         """Mean loss over samples, summed over the two-class groups of multilabel targets."""
-        if not self._multilabel:
+        if self._single_output or not self._multilabel:
             return super()._loss_and_gradient(Y, output, sample_weight)
         groups = output.shape[1] // 2
         sw = None if sample_weight is None else np.repeat(sample_weight, groups)
@@ -471,26 +488,26 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
     def _stratify(self, Y):
         """scikit-learn stratifies the validation split of binary targets only
         (by the positive-class indicator); the same draws follow."""
-        binary = not self._multilabel and self.classes_.size == 2
-        return Y[:, 1:] == 1 if binary else None
+        if self._multilabel or self.classes_.size != 2:
+            return None
+        return Y == 1 if self._single_output else Y[:, 1:] == 1
 
-    @property
-    def out_activation_(self):
-        """``"softmax"`` (multiclass) or ``"logistic"`` (binary, multilabel) when
-        the loss reads the output through the softmax, as scikit-learn names it;
-        else the output activation's name."""
+    def _out_activation_name(self):
+        """The function reading the output, named as scikit-learn names it:
+        ``"logistic"`` for one output per binary label, ``"softmax"`` when the
+        loss reads probabilities through the softmax, else the output
+        activation's name."""
         if isinstance(self.output_activation, str) and (
             self.output_activation != "identity"
         ):
             return self.output_activation
-        if self.output_activation == "identity" and hasattr(
-            self.loss_function_, "predict_proba"
-        ):
-            return "logistic" if self._group_size() == 2 else "softmax"
+        if self.output_activation == "identity":
+            named = getattr(self.loss_function_, "out_activation", None)
+            if named is not None:
+                return named
+            if hasattr(self.loss_function_, "predict_proba"):
+                return "softmax"
         return type(self.network_.activations[-1]).__name__.lower()
-
-    def _group_size(self):
-        return 2 if self._multilabel else self.classes_.size
 
     # ----------------------------------------------------------------- tags
     def __sklearn_tags__(self):
@@ -550,21 +567,29 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         )
 
     # ----------------------------------------------------------- prediction
-    def decision_function(self, X):
-        """Network output :math:`o`.
+    def logits(self, X):
+        r"""The network output :math:`o`, before the loss reads probabilities from it.
+
+        What a ``decision_function`` would return, under another name: with
+        one, scikit-learn's tools (``DecisionBoundaryDisplay``, scorers) would
+        use it instead of :meth:`predict_proba`, and scikit-learn's
+        ``MLPClassifier`` has none.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------
-        ndarray of shape (n_samples,) for binary targets (the difference of the
-        two outputs, positive for ``classes_[1]``), (n_samples, n_labels) for
-        multilabel targets (same per label), else (n_samples, n_classes).
+        ndarray of shape (n_samples, n_outputs_)
+            In the network's dtype. With the default loss: one column per
+            class (multiclass, :math:`\operatorname{softmax}(o)` gives the
+            probabilities), or one per binary label, the log-odds
+            :math:`\log\frac{p}{1-p}` of ``classes_[1]`` (binary) or of each
+            label (multilabel). Other losses on binary or multilabel targets:
+            two columns per label, ``2j`` and ``2j + 1``.
         """
-        output = self._forward(X)
-        if self._multilabel:
-            return output[:, 1::2] - output[:, 0::2]
-        if self.classes_.size == 2:
-            return output[:, 1] - output[:, 0]
-        return output
+        return self._forward(X)
 
     def predict_proba(self, X):
         """Class probabilities: the loss's reading of the output (softmax by default).
@@ -572,11 +597,16 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         Returns
         -------
         ndarray of shape (n_samples, n_classes), or (n_samples, n_labels) of
-        per-label probabilities for multilabel targets.
+        per-label probabilities for multilabel targets
+            In the network's dtype (float32 for float32 input, as scikit-learn).
         """
-        # Probabilities in float64: float32 saturates to exactly 0 or 1 at |o| > 17.
-        output = self._forward(X).astype(np.float64)
+        return self._proba_from_output(self._forward(X))
+
+    def _proba_from_output(self, output):
         read = getattr(self.loss_function_, "predict_proba", softmax)
+        if self._single_output:
+            p = read(output)
+            return p if self._multilabel else np.hstack([1 - p, p])
         if self._multilabel:
             return read(output.reshape(-1, 2))[:, 1].reshape(output.shape[0], -1)
         return read(output)
@@ -591,6 +621,12 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         return self._predict_from_output(self._forward(X))
 
     def _predict_from_output(self, output):
+        if self._single_output:
+            # scikit-learn's rule: probability above one half, per label.
+            positive = self.loss_function_.predict_proba(output) > 0.5
+            if self._multilabel:
+                return positive.astype(int)
+            return self.classes_[positive[:, 0].astype(int)]
         if self._multilabel:
             return (output[:, 1::2] > output[:, 0::2]).astype(int)
         return self.classes_[output.argmax(axis=1)]
@@ -652,6 +688,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     """
 
     _score_function = staticmethod(r2_score)
+    _loss_task = "regression"
 
     def __init__(
         self,
@@ -714,7 +751,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         self.dtype = dtype
         self.callbacks = callbacks
 
-    def _encode_targets(self, y, classes, reset, incremental=False):
+    def _encode_targets(self, y, classes, reset, incremental=False, loss=None):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not reset and Y.shape[1] != self.network_.layer_sizes[-1]:
             raise ValueError(
@@ -722,7 +759,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
                 f"{self.network_.layer_sizes[-1]}; refit with warm_start=False."
             )
         self._n_targets = Y.shape[1]
-        return Y
+        return Y, loss
 
     def _n_outputs(self):
         return self._n_targets
@@ -737,8 +774,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
             validate_targets(fitted[1])
         return fitted
 
-    @property
-    def out_activation_(self):
+    def _out_activation_name(self):
         """Name of the function mapping the output to predictions: the loss's
         inverse link (``"exp"`` for Poisson) or the output activation."""
         name = getattr(self.loss_function_, "out_activation", None)

@@ -66,9 +66,24 @@ BAD_FITS = [
         {"activation": ["relu", "tanh"]},
         "activation has 2 entries but the network has 1 hidden layers",
     ),
-    ("bad dtype", lambda X, y: (X, y), {"dtype": "int8"}, "The .dtype. parameter of MLPClassifier must be"),
-    ("unparsable dtype", lambda X, y: (X, y), {"dtype": "fp32"}, "The .dtype. parameter of MLPClassifier must be"),
-    ("float16 dtype", lambda X, y: (X, y), {"dtype": "float16"}, "The .dtype. parameter of MLPClassifier must be"),
+    (
+        "bad dtype",
+        lambda X, y: (X, y),
+        {"dtype": "int8"},
+        "The .dtype. parameter of MLPClassifier must be",
+    ),
+    (
+        "unparsable dtype",
+        lambda X, y: (X, y),
+        {"dtype": "fp32"},
+        "The .dtype. parameter of MLPClassifier must be",
+    ),
+    (
+        "float16 dtype",
+        lambda X, y: (X, y),
+        {"dtype": "float16"},
+        "The .dtype. parameter of MLPClassifier must be",
+    ),
     (
         "wrong feature count",
         lambda X, y: (X[:, :3], y),
@@ -168,8 +183,9 @@ def test_divergence_of_a_first_fit_leaves_it_unfitted(iris):
     )
     # The message says what the state is: unfitted, no weights kept.
     with pytest.raises(
-        ValueError, match=r"became (inf|nan).* left as it was before this fit "
-        r"\(unfitted if it was never fitted\)\.$"
+        ValueError,
+        match=r"became (inf|nan).* left as it was before this fit "
+        r"\(unfitted if it was never fitted\)\.$",
     ):
         clf.fit(X, y)
     with pytest.raises(NotFittedError):
@@ -226,8 +242,6 @@ def test_ctrl_c_during_lbfgs_keeps_last_iteration(iris):
         clf.fit(X, y)
     assert 0 < clf.n_iter_ < 15
     # The kept weights are those of the last completed iteration.
-    Y, _ = clf._encode_targets(
-        y, classes=None, reset=False, loss=clf.loss_function_
-    )
+    Y, _ = clf._encode_targets(y, classes=None, reset=False, loss=clf.loss_function_)
     loss = clf._objective(clf.network_, X.astype(np.float32), Y, None)
     assert loss == pytest.approx(clf.loss_curve_[-1], rel=1e-5)

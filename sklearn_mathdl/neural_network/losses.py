@@ -306,8 +306,8 @@ class BinaryLogLoss(ClassificationLoss):
         \ell(y, o) = -\sum_j \bigl[y_j \log p_j + (1 - y_j) \log(1 - p_j)\bigr],
         \qquad \frac{\partial \ell}{\partial o_j} = p_j - y_j .
 
-    This is the log loss of a softmax over the two outputs
-    :math:`(0, o_j)`, on half the outputs. As in scikit-learn's
+    It is the log loss of a two-class softmax group :math:`(0, o_j)`: the
+    same model with half the outputs. As in scikit-learn's
     ``binary_log_loss``, the value clips :math:`p` to
     :math:`[\varepsilon, 1 - \varepsilon]` (:math:`\varepsilon` the machine
     epsilon of the output's dtype), so it stays finite and the loss curve,
@@ -329,6 +329,10 @@ class BinaryLogLoss(ClassificationLoss):
     def predict_proba(self, o):
         """Per-label probabilities :math:`p = 1/(1 + e^{-o})`."""
         return expit(o)
+
+    def single_output_loss(self):
+        """Itself: it is the loss of one output per label."""
+        return self
 
 
 @register_loss("squared_log")

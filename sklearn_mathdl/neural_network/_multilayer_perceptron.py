@@ -108,9 +108,10 @@ _EXTRA_PARAMETERS_DOC = r"""
 
 _ATTRIBUTES_DOC = r"""
     coefs_ : list of ndarray
-        ``coefs_[l]`` is the weight matrix of layer ``l + 1``.
+        ``coefs_[l]`` is the weight matrix of layer ``l + 1``. Assignable (a
+        list, or one entry): the values are copied into the network.
     intercepts_ : list of ndarray
-        ``intercepts_[l]`` is the bias vector of layer ``l + 1``.
+        ``intercepts_[l]`` is the bias vector of layer ``l + 1``. Assignable.
     n_iter_ : int
         Epochs (L-BFGS: iterations) run by the last call to ``fit`` or
         ``partial_fit``.
@@ -136,7 +137,8 @@ _ATTRIBUTES_DOC = r"""
     n_outputs_ : int
         Number of output units.
     out_activation_ : str
-        Name of the output function applied to predict.
+        Name of the output function applied to predict (``"logistic"``,
+        ``"softmax"``, ``"identity"``, ``"exp"``, ...).
     optimizer_, schedule_, loss_function_ : plugin objects
         The plugins used, with their state.
     network_ : DenseNetwork
@@ -247,21 +249,24 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
     same meaning.
 
     Targets: a multiclass target of :math:`K` classes is one-hot encoded on
-    :math:`K` outputs. A binary target is a two-class problem on two outputs, and
-    a multilabel target of :math:`k` labels is :math:`k` independent two-class
-    problems (outputs ``2j, 2j+1`` for label ``j``): every loss of the table
-    applies to each group unchanged. (scikit-learn uses one logistic output per
-    binary label instead: the same model class, different random draws.) A
-    target with a single class is accepted, as scikit-learn does: the model
-    then predicts that class.
+    :math:`K` outputs. With the default log loss, a binary target has one
+    logistic output and a multilabel target of :math:`k` labels :math:`k` of
+    them, with the binary cross-entropy: scikit-learn's network, and with the
+    same ``random_state`` scikit-learn's numbers. With any other loss, each
+    binary label is a two-class problem on two outputs (outputs ``2j, 2j+1``
+    for label ``j``), so that every loss of the table applies to each group
+    unchanged. A target with a single class is accepted, as scikit-learn does:
+    the model then predicts that class.
 
     Parameters
     ----------
     {parameters}
     loss : str or loss object, default="log"
-        A registered loss (:func:`sklearn_mathdl.plugins.available_losses`) or an
-        object with ``value``/``gradient``. Losses of the softmax
-        :math:`\sigma(o)` apply the softmax themselves.
+        A registered classification loss
+        (:func:`sklearn_mathdl.plugins.available_losses`) or an object with
+        ``value``/``gradient``. Losses of the softmax :math:`\sigma(o)` apply
+        the softmax themselves. A loss declaring ``task = "regression"`` is
+        refused.
     {extra_parameters}
     class_weight : dict, "balanced" or None, default=None
         Weights multiplying the sample weights of each class.
@@ -645,8 +650,8 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2,
 
     by default with :math:`\ell(y, o) = \frac{1}{2k}\|o - y\|^2`, half the mean
-    squared error, exactly scikit-learn's ``MLPRegressor``. Any registered loss
-    that takes real targets applies (:mod:`sklearn_mathdl.neural_network.regression_losses`:
+    squared error, exactly scikit-learn's ``MLPRegressor``. Any registered
+    regression loss applies (:mod:`sklearn_mathdl.neural_network.regression_losses`:
     ``squared_error``, ``absolute_error``, ``huber``, ``poisson``, or a plugin);
     a loss may read its prediction from the output through an inverse link
     (``poisson``: :math:`e^{o}`). Early stopping scores the held-out split by
@@ -655,8 +660,10 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     Parameters
     ----------
     loss : str or loss object, default="squared_error"
-        A registered loss taking real targets, or a loss object (first, as in
-        scikit-learn's ``MLPRegressor``).
+        A registered regression loss, or a loss object (first, as in
+        scikit-learn's ``MLPRegressor``). A loss declaring
+        ``task = "classification"`` (the losses of
+        :mod:`~sklearn_mathdl.neural_network.losses`) is refused.
     {parameters}
     {extra_parameters}
 

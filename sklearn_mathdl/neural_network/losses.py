@@ -22,6 +22,12 @@ name                       per-sample loss :math:`\ell(y, o)`
 ``cauchy_schwarz``         :math:`-\log \frac{\langle \sigma, y\rangle}{\|\sigma\|_2 \|y\|_2}`
 =========================  =====================================================
 
+Every loss here declares ``task = "classification"`` (through
+:class:`ClassificationLoss`): ``MLPClassifier`` accepts it, ``MLPRegressor``
+refuses it. On binary and multilabel targets the log loss is applied as
+:class:`BinaryLogLoss`, one logistic output per label (scikit-learn's
+network); the other losses get a two-class group of outputs per label.
+
 A loss plugin has ``value(y, o, sample_weight=None)``, the weighted mean
 :math:`\sum_i w_i \ell(y_i, o_i) / \sum_i w_i`, and ``gradient(y, o,
 sample_weight=None)``, its gradient with respect to ``o``. Losses of

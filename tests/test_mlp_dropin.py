@@ -6,6 +6,7 @@ scikit-learn's tools pick; each estimator refuses the other family's losses;
 float32 input gives float32 output.
 """
 
+import copy
 import pickle
 import uuid
 import warnings
@@ -163,6 +164,29 @@ def test_other_losses_keep_two_class_groups(cancer, multilabel):
     assert ml.n_outputs_ == 8 and ml.predict_proba(X_ml).shape == (len(X_ml), 4)
 
 
+class DuckLoss:
+    """A loss object with value and gradient only (no base class, no task)."""
+
+    def value(self, y, o, sample_weight=None):
+        return float(np.average(((o - y) ** 2).sum(axis=1), weights=sample_weight))
+
+    def gradient(self, y, o, sample_weight=None):
+        w = np.ones(len(o)) if sample_weight is None else sample_weight
+        return 2 * (o - y) * (w / w.sum())[:, None]
+
+
+def test_a_duck_typed_loss_gets_two_class_groups(cancer):
+    _, X, y = cancer
+    clf = MLPClassifier((8,), loss=DuckLoss(), solver="lbfgs", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    assert clf.n_outputs_ == 2 and clf.out_activation_ == "softmax"
+    assert clf.score(X, y) > 0.95
+    reg = MLPRegressor(DuckLoss(), hidden_layer_sizes=(4,), max_iter=3).fit(X, y)
+    assert reg.predict(X).shape == y.shape
+
+
 def test_binary_log_loss_gradient_and_value(cancer):
     """p - y is the derivative of the value where p is not clipped; the value
     clips as scikit-learn's binary_log_loss, so it is finite at |o| = 1e4."""
@@ -213,6 +237,13 @@ def test_assigning_coefs_copies_into_the_network(fitted, cancer):
     assert np.shares_memory(fitted.coefs_[0], fitted.network_.params)
     restored = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(restored.predict_proba(X), fitted.predict_proba(X))
+    # A copy or a pickle of coefs_ is a plain list of copies, as scikit-learn's.
+    for snapshot in (copy.deepcopy(fitted.coefs_), pickle.loads(pickle.dumps(coefs))):
+        assert type(snapshot) is list
+    snapshot = copy.deepcopy(fitted.coefs_)
+    snapshot.append(None)
+    snapshot[0][...] = 0
+    assert np.array_equal(fitted.coefs_[0], coefs[0]) and len(fitted.coefs_) == 2
 
 
 def test_assigning_coefs_of_the_wrong_shape_is_refused(fitted):

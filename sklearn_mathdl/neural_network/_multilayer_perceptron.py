@@ -8,6 +8,7 @@ for ``sklearn.neural_network`` runs unchanged.
 """
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
@@ -324,6 +325,9 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
     }
     _score_function = staticmethod(accuracy_score)
     _loss_task = "classification"
+    # One output per binary label (set by each fit; False in older pickles,
+    # whose binary labels have two-class groups).
+    _single_output = False
 
     def __init__(
         self,
@@ -389,7 +393,7 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         self.class_weight = class_weight
 
     # --------------------------------------------------------------- targets
-    def _encode_targets(self, y, classes, reset, incremental=False, loss=None):
+    def _encode_targets(self, y, classes, reset, incremental=False, *, loss):
         """Encode ``y`` for the outputs; return it with the loss to apply.
 
         Binary and multilabel targets get one output per label, with the loss's
@@ -446,8 +450,9 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
             self.classes_ = labels
             self._multilabel = multilabel
         n_classes = self.classes_.size
+        one_output_form = getattr(loss, "single_output_loss", None)
         binary = multilabel or n_classes == 2
-        single = loss.single_output_loss() if binary else None
+        single = one_output_form() if binary and one_output_form else None
         self._single_output = single is not None
         if single is not None:
             loss = single
@@ -499,19 +504,15 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
 
     def _out_activation_name(self):
         """The function reading the output, named as scikit-learn names it:
-        ``"logistic"`` for one output per binary label, ``"softmax"`` when the
-        loss reads probabilities through the softmax, else the output
-        activation's name."""
+        the output activation's name if it is not the identity, else the loss's
+        ``out_activation`` (``"logistic"`` for one output per binary label),
+        else ``"softmax"``, through which ``predict_proba`` reads the output."""
         if isinstance(self.output_activation, str) and (
             self.output_activation != "identity"
         ):
             return self.output_activation
         if self.output_activation == "identity":
-            named = getattr(self.loss_function_, "out_activation", None)
-            if named is not None:
-                return named
-            if hasattr(self.loss_function_, "predict_proba"):
-                return "softmax"
+            return getattr(self.loss_function_, "out_activation", "softmax")
         return type(self.network_.activations[-1]).__name__.lower()
 
     # ----------------------------------------------------------------- tags
@@ -608,7 +609,8 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         return self._proba_from_output(self._forward(X))
 
     def _proba_from_output(self, output):
-        read = getattr(self.loss_function_, "predict_proba", softmax)
+        default = expit if self._single_output else softmax
+        read = getattr(self.loss_function_, "predict_proba", default)
         if self._single_output:
             p = read(output)
             return p if self._multilabel else np.hstack([1 - p, p])
@@ -628,10 +630,10 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
     def _predict_from_output(self, output):
         if self._single_output:
             # scikit-learn's rule: probability above one half, per label.
-            positive = self.loss_function_.predict_proba(output) > 0.5
+            proba = self._proba_from_output(output)
             if self._multilabel:
-                return positive.astype(int)
-            return self.classes_[positive[:, 0].astype(int)]
+                return (proba > 0.5).astype(int)
+            return self.classes_[(proba[:, 1] > 0.5).astype(int)]
         if self._multilabel:
             return (output[:, 1::2] > output[:, 0::2]).astype(int)
         return self.classes_[output.argmax(axis=1)]
@@ -758,7 +760,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         self.dtype = dtype
         self.callbacks = callbacks
 
-    def _encode_targets(self, y, classes, reset, incremental=False, loss=None):
+    def _encode_targets(self, y, classes, reset, incremental=False, *, loss):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not reset and Y.shape[1] != self.network_.layer_sizes[-1]:
             raise ValueError(

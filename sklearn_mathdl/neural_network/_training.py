@@ -886,6 +886,11 @@ class _LayerList(list):
     append = extend = insert = pop = remove = clear = __delitem__ = _fixed
     __iadd__ = __imul__ = sort = reverse = _fixed
 
+    def __reduce__(self):
+        # Copied or pickled, it is a plain list of arrays (copies of the
+        # weights), as scikit-learn's coefs_.
+        return list, (list(self),)
+
 
 def _copy_into(target, value, name):
     """Copy ``value`` into the parameter view ``target``, checking its shape."""

@@ -112,7 +112,7 @@ def test_bad_fit_input_raises_and_keeps_the_fitted_model(
     np.testing.assert_array_equal(fitted.predict_proba(X), proba)
 
 
-@pytest.mark.parametrize("method", ["predict", "predict_proba", "decision_function"])
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "logits"])
 def test_wrong_feature_count_at_predict(fitted, iris, method):
     X, _ = iris
     with pytest.raises(ValueError, match="X has 2 features, but MLPClassifier"):
@@ -142,7 +142,11 @@ def test_divergence_stops_with_advice_and_keeps_last_good_weights(iris):
         clf.fit(X, y)
     good = clf.network_.params.copy()
     proba = clf.predict_proba(X)
-    with pytest.raises(ValueError, match="loss became inf .* lower learning_rate_init"):
+    with pytest.raises(
+        ValueError,
+        match="loss became inf .* lower learning_rate_init .* last step with a finite "
+        "loss were kept: the estimator stays fitted",
+    ):
         clf.fit(X * 1e200, y)  # float64 loss ~1e400 overflows at the first batch
     np.testing.assert_array_equal(clf.network_.params, good)
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
@@ -160,8 +164,11 @@ def test_divergence_of_a_fresh_fit_keeps_the_previous_model(iris):
     clf.set_params(
         solver=SGD(momentum=0.9), loss="l2", learning_rate_init=1e4, max_iter=50
     )
-    with pytest.raises(ValueError, match="became (inf|nan)"):
+    with pytest.raises(
+        ValueError, match=r"became (inf|nan).* left as it was before this fit"
+    ) as error:
         clf.fit(X, y)
+    assert "were kept" not in str(error.value)
     # The good model is still there, every fitted attribute as it was.
     np.testing.assert_array_equal(clf.predict_proba(X), proba)
     assert clf.network_ is network
@@ -174,10 +181,16 @@ def test_divergence_of_a_first_fit_leaves_it_unfitted(iris):
     clf = MLPClassifier(
         (8,), solver=SGD(momentum=0.9), loss="l2", learning_rate_init=1e4, max_iter=50
     )
-    with pytest.raises(ValueError, match="became (inf|nan)"):
+    # The message says what the state is: unfitted, no weights kept.
+    with pytest.raises(
+        ValueError,
+        match=r"became (inf|nan).* left as it was before this fit "
+        r"\(unfitted if it was never fitted\)\.$",
+    ):
         clf.fit(X, y)
     with pytest.raises(NotFittedError):
         clf.predict(X)
+    assert not hasattr(clf, "coefs_") and not hasattr(clf, "n_iter_")
 
 
 class InterruptingReLU(ReLU):
@@ -229,6 +242,6 @@ def test_ctrl_c_during_lbfgs_keeps_last_iteration(iris):
         clf.fit(X, y)
     assert 0 < clf.n_iter_ < 15
     # The kept weights are those of the last completed iteration.
-    Y = clf._encode_targets(y, classes=None, reset=False)
+    Y, _ = clf._encode_targets(y, classes=None, reset=False, loss=clf.loss_function_)
     loss = clf._objective(clf.network_, X.astype(np.float32), Y, None)
     assert loss == pytest.approx(clf.loss_curve_[-1], rel=1e-5)

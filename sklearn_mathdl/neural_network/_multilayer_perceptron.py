@@ -8,6 +8,7 @@ for ``sklearn.neural_network`` runs unchanged.
 """
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
@@ -108,9 +109,10 @@ _EXTRA_PARAMETERS_DOC = r"""
 
 _ATTRIBUTES_DOC = r"""
     coefs_ : list of ndarray
-        ``coefs_[l]`` is the weight matrix of layer ``l + 1``.
+        ``coefs_[l]`` is the weight matrix of layer ``l + 1``. Assignable (a
+        list, or one entry): the values are copied into the network.
     intercepts_ : list of ndarray
-        ``intercepts_[l]`` is the bias vector of layer ``l + 1``.
+        ``intercepts_[l]`` is the bias vector of layer ``l + 1``. Assignable.
     n_iter_ : int
         Epochs (L-BFGS: iterations) run by the last call to ``fit`` or
         ``partial_fit``.
@@ -136,7 +138,8 @@ _ATTRIBUTES_DOC = r"""
     n_outputs_ : int
         Number of output units.
     out_activation_ : str
-        Name of the output function applied to predict.
+        Name of the output function applied to predict (``"logistic"``,
+        ``"softmax"``, ``"identity"``, ``"exp"``, ...).
     optimizer_, schedule_, loss_function_ : plugin objects
         The plugins used, with their state.
     network_ : DenseNetwork
@@ -247,21 +250,24 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
     same meaning.
 
     Targets: a multiclass target of :math:`K` classes is one-hot encoded on
-    :math:`K` outputs. A binary target is a two-class problem on two outputs, and
-    a multilabel target of :math:`k` labels is :math:`k` independent two-class
-    problems (outputs ``2j, 2j+1`` for label ``j``): every loss of the table
-    applies to each group unchanged. (scikit-learn uses one logistic output per
-    binary label instead: the same model class, different random draws.) A
-    target with a single class is accepted, as scikit-learn does: the model
-    then predicts that class.
+    :math:`K` outputs. With the default log loss, a binary target has one
+    logistic output and a multilabel target of :math:`k` labels :math:`k` of
+    them, with the binary cross-entropy: scikit-learn's network, and with the
+    same ``random_state`` scikit-learn's numbers. With any other loss, each
+    binary label is a two-class problem on two outputs (outputs ``2j, 2j+1``
+    for label ``j``), so that every loss of the table applies to each group
+    unchanged. A target with a single class is accepted, as scikit-learn does:
+    the model then predicts that class.
 
     Parameters
     ----------
     {parameters}
     loss : str or loss object, default="log"
-        A registered loss (:func:`sklearn_mathdl.plugins.available_losses`) or an
-        object with ``value``/``gradient``. Losses of the softmax
-        :math:`\sigma(o)` apply the softmax themselves.
+        A registered classification loss
+        (:func:`sklearn_mathdl.plugins.available_losses`) or an object with
+        ``value``/``gradient``. Losses of the softmax :math:`\sigma(o)` apply
+        the softmax themselves. A loss declaring ``task = "regression"`` is
+        refused.
     {extra_parameters}
     class_weight : dict, "balanced" or None, default=None
         Weights multiplying the sample weights of each class.
@@ -318,6 +324,10 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
     _score_function = staticmethod(accuracy_score)
+    _loss_task = "classification"
+    # One output per binary label (set by each fit; False in older pickles,
+    # whose binary labels have two-class groups).
+    _single_output = False
 
     def __init__(
         self,
@@ -383,8 +393,15 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         self.class_weight = class_weight
 
     # --------------------------------------------------------------- targets
-    def _encode_targets(self, y, classes, reset, incremental=False):
-        """One-hot encode ``y`` into groups of two-class or K-class columns."""
+    def _encode_targets(self, y, classes, reset, incremental=False, *, loss):
+        """Encode ``y`` for the outputs; return it with the loss to apply.
+
+        Binary and multilabel targets get one output per label, with the loss's
+        :meth:`~sklearn_mathdl.neural_network.losses.Loss.single_output_loss`
+        (the default log loss: scikit-learn's logistic outputs), or, for a loss
+        without one, a one-hot two-class group per label; multiclass targets
+        a one-hot row of K columns.
+        """
         check_classification_targets(y)
         multilabel = type_of_target(y) == "multilabel-indicator"
         if multilabel:
@@ -433,21 +450,31 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
             self.classes_ = labels
             self._multilabel = multilabel
         n_classes = self.classes_.size
+        one_output_form = getattr(loss, "single_output_loss", None)
+        binary = multilabel or n_classes == 2
+        single = one_output_form() if binary and one_output_form else None
+        self._single_output = single is not None
+        if single is not None:
+            loss = single
+            positive = y if multilabel else y == self.classes_[1]
+            return np.asarray(positive, dtype=float).reshape(y.shape[0], -1), loss
         if multilabel:
             Y = np.empty((y.shape[0], 2 * n_classes))
             Y[:, 0::2] = 1 - y
             Y[:, 1::2] = y
-            return Y
+            return Y, loss
         Y = np.zeros((y.shape[0], n_classes))
         Y[np.arange(y.shape[0]), np.searchsorted(self.classes_, y)] = 1
-        return Y
+        return Y, loss
 
     def _n_outputs(self):
+        if self._single_output:
+            return self.classes_.size if self._multilabel else 1
         return 2 * self.classes_.size if self._multilabel else self.classes_.size
 
     def _loss_and_gradient(self, Y, output, sample_weight):
         """Mean loss over samples, summed over the two-class groups of multilabel targets."""
-        if not self._multilabel:
+        if self._single_output or not self._multilabel:
             return super()._loss_and_gradient(Y, output, sample_weight)
         groups = output.shape[1] // 2
         sw = None if sample_weight is None else np.repeat(sample_weight, groups)
@@ -471,26 +498,22 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
     def _stratify(self, Y):
         """scikit-learn stratifies the validation split of binary targets only
         (by the positive-class indicator); the same draws follow."""
-        binary = not self._multilabel and self.classes_.size == 2
-        return Y[:, 1:] == 1 if binary else None
+        if self._multilabel or self.classes_.size != 2:
+            return None
+        return Y == 1 if self._single_output else Y[:, 1:] == 1
 
-    @property
-    def out_activation_(self):
-        """``"softmax"`` (multiclass) or ``"logistic"`` (binary, multilabel) when
-        the loss reads the output through the softmax, as scikit-learn names it;
-        else the output activation's name."""
+    def _out_activation_name(self):
+        """The function reading the output, named as scikit-learn names it:
+        the output activation's name if it is not the identity, else the loss's
+        ``out_activation`` (``"logistic"`` for one output per binary label),
+        else ``"softmax"``, through which ``predict_proba`` reads the output."""
         if isinstance(self.output_activation, str) and (
             self.output_activation != "identity"
         ):
             return self.output_activation
-        if self.output_activation == "identity" and hasattr(
-            self.loss_function_, "predict_proba"
-        ):
-            return "logistic" if self._group_size() == 2 else "softmax"
+        if self.output_activation == "identity":
+            return getattr(self.loss_function_, "out_activation", "softmax")
         return type(self.network_.activations[-1]).__name__.lower()
-
-    def _group_size(self):
-        return 2 if self._multilabel else self.classes_.size
 
     # ----------------------------------------------------------------- tags
     def __sklearn_tags__(self):
@@ -550,21 +573,29 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         )
 
     # ----------------------------------------------------------- prediction
-    def decision_function(self, X):
-        """Network output :math:`o`.
+    def logits(self, X):
+        r"""The network output :math:`o`, before the loss reads probabilities from it.
+
+        What a ``decision_function`` would return, under another name: with
+        one, scikit-learn's tools (``DecisionBoundaryDisplay``, scorers) would
+        use it instead of :meth:`predict_proba`, and scikit-learn's
+        ``MLPClassifier`` has none.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
 
         Returns
         -------
-        ndarray of shape (n_samples,) for binary targets (the difference of the
-        two outputs, positive for ``classes_[1]``), (n_samples, n_labels) for
-        multilabel targets (same per label), else (n_samples, n_classes).
+        ndarray of shape (n_samples, n_outputs_)
+            In the network's dtype. With the default loss: one column per
+            class (multiclass, :math:`\operatorname{softmax}(o)` gives the
+            probabilities), or one per binary label, the log-odds
+            :math:`\log\frac{p}{1-p}` of ``classes_[1]`` (binary) or of each
+            label (multilabel). Other losses on binary or multilabel targets:
+            two columns per label, ``2j`` and ``2j + 1``.
         """
-        output = self._forward(X)
-        if self._multilabel:
-            return output[:, 1::2] - output[:, 0::2]
-        if self.classes_.size == 2:
-            return output[:, 1] - output[:, 0]
-        return output
+        return self._forward(X)
 
     def predict_proba(self, X):
         """Class probabilities: the loss's reading of the output (softmax by default).
@@ -572,11 +603,17 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         Returns
         -------
         ndarray of shape (n_samples, n_classes), or (n_samples, n_labels) of
-        per-label probabilities for multilabel targets.
+        per-label probabilities for multilabel targets
+            In the network's dtype (float32 for float32 input, as scikit-learn).
         """
-        # Probabilities in float64: float32 saturates to exactly 0 or 1 at |o| > 17.
-        output = self._forward(X).astype(np.float64)
-        read = getattr(self.loss_function_, "predict_proba", softmax)
+        return self._proba_from_output(self._forward(X))
+
+    def _proba_from_output(self, output):
+        default = expit if self._single_output else softmax
+        read = getattr(self.loss_function_, "predict_proba", default)
+        if self._single_output:
+            p = read(output)
+            return p if self._multilabel else np.hstack([1 - p, p])
         if self._multilabel:
             return read(output.reshape(-1, 2))[:, 1].reshape(output.shape[0], -1)
         return read(output)
@@ -591,6 +628,12 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         return self._predict_from_output(self._forward(X))
 
     def _predict_from_output(self, output):
+        if self._single_output:
+            # scikit-learn's rule: probability above one half, per label.
+            proba = self._proba_from_output(output)
+            if self._multilabel:
+                return (proba > 0.5).astype(int)
+            return self.classes_[(proba[:, 1] > 0.5).astype(int)]
         if self._multilabel:
             return (output[:, 1::2] > output[:, 0::2]).astype(int)
         return self.classes_[output.argmax(axis=1)]
@@ -609,8 +652,8 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2,
 
     by default with :math:`\ell(y, o) = \frac{1}{2k}\|o - y\|^2`, half the mean
-    squared error, exactly scikit-learn's ``MLPRegressor``. Any registered loss
-    that takes real targets applies (:mod:`sklearn_mathdl.neural_network.regression_losses`:
+    squared error, exactly scikit-learn's ``MLPRegressor``. Any registered
+    regression loss applies (:mod:`sklearn_mathdl.neural_network.regression_losses`:
     ``squared_error``, ``absolute_error``, ``huber``, ``poisson``, or a plugin);
     a loss may read its prediction from the output through an inverse link
     (``poisson``: :math:`e^{o}`). Early stopping scores the held-out split by
@@ -619,8 +662,10 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     Parameters
     ----------
     loss : str or loss object, default="squared_error"
-        A registered loss taking real targets, or a loss object (first, as in
-        scikit-learn's ``MLPRegressor``).
+        A registered regression loss, or a loss object (first, as in
+        scikit-learn's ``MLPRegressor``). A loss declaring
+        ``task = "classification"`` (the losses of
+        :mod:`~sklearn_mathdl.neural_network.losses`) is refused.
     {parameters}
     {extra_parameters}
 
@@ -652,6 +697,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     """
 
     _score_function = staticmethod(r2_score)
+    _loss_task = "regression"
 
     def __init__(
         self,
@@ -714,7 +760,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         self.dtype = dtype
         self.callbacks = callbacks
 
-    def _encode_targets(self, y, classes, reset, incremental=False):
+    def _encode_targets(self, y, classes, reset, incremental=False, *, loss):
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not reset and Y.shape[1] != self.network_.layer_sizes[-1]:
             raise ValueError(
@@ -722,7 +768,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
                 f"{self.network_.layer_sizes[-1]}; refit with warm_start=False."
             )
         self._n_targets = Y.shape[1]
-        return Y
+        return Y, loss
 
     def _n_outputs(self):
         return self._n_targets
@@ -737,8 +783,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
             validate_targets(fitted[1])
         return fitted
 
-    @property
-    def out_activation_(self):
+    def _out_activation_name(self):
         """Name of the function mapping the output to predictions: the loss's
         inverse link (``"exp"`` for Poisson) or the output activation."""
         name = getattr(self.loss_function_, "out_activation", None)

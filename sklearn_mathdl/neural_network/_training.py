@@ -55,6 +55,39 @@ def value_and_gradient(loss, y, o, sample_weight=None):
     )
 
 
+def check_loss_task(loss, task, spec=None):
+    """Raise ``ValueError`` if ``loss`` declares a family other than ``task``.
+
+    A loss declares its family with the class attribute ``task``
+    (``"classification"`` or ``"regression"``); one without it, or with None,
+    fits both. The error lists the registered losses that fit ``task``.
+
+    Parameters
+    ----------
+    loss : loss object
+        The resolved loss plugin.
+    task : {"classification", "regression"}
+        The estimator's kind.
+    spec : str or object, default=None
+        What the user passed as ``loss`` (named in the error).
+    """
+    declared = getattr(loss, "task", None)
+    if declared is None or declared == task:
+        return
+    fitting = [
+        name
+        for name in LOSSES.available()
+        if getattr(LOSSES.registered(name), "task", None) in (None, task)
+    ]
+    estimator = "MLPClassifier" if task == "classification" else "MLPRegressor"
+    shown = spec if spec is not None else loss
+    raise ValueError(
+        f"The loss {shown!r} is a {declared} loss ({type(loss).__name__}.task = "
+        f"{declared!r}), but {estimator} needs a {task} loss. Use one of "
+        f"{fitting}, or a plugin whose class declares task = {task!r} (or no task)."
+    )
+
+
 def _plugin(registry, spec, **offered):
     """A plugin for ``spec``; a registered class receives the ``offered``
     keyword arguments its constructor accepts (scikit-learn's hyperparameters,
@@ -71,8 +104,9 @@ def _plugin(registry, spec, **offered):
 class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
     """Base class of estimators trained by backpropagation through dense layers.
 
-    Subclasses implement ``_encode_targets(y, classes, reset)`` → encoded
-    targets, ``_n_outputs()``, ``_loss_and_gradient(Y, output, sample_weight)``,
+    Subclasses implement ``_encode_targets(y, classes, reset, incremental,
+    loss)`` → the encoded targets and the loss applied to the network output,
+    ``_n_outputs()``, ``_out_activation_name()``, ``_loss_and_gradient(Y, output, sample_weight)``,
     ``_validation_score(X, y, sample_weight)``, ``_split_validation`` and
     ``_validate_training_data`` / ``_validate_prediction_data``.
     """
@@ -135,6 +169,9 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         "initializer": INITIALIZERS,
     }
 
+    # The loss family the estimator accepts (see check_loss_task); None: any.
+    _loss_task = None
+
     # ------------------------------------------------------------------ plugins
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -194,11 +231,13 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
             epsilon=self.epsilon,
             max_fun=self.max_fun,
         )
+        loss = LOSSES.get(self.loss)
+        check_loss_task(loss, self._loss_task, self.loss)
         return dict(
             hidden=hidden,
             activations=self._hidden_activations(len(hidden))
             + [ACTIVATIONS.get(self.output_activation)],
-            loss=LOSSES.get(self.loss),
+            loss=loss,
             optimizer=optimizer,
             schedule=_plugin(
                 SCHEDULES, self._schedule_spec(optimizer), power_t=self.power_t
@@ -280,10 +319,12 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
                     self._fit_full_batch(X, Y, sample_weight)
                 else:
                     self._fit_stochastic(X, y, Y, sample_weight, incremental)
-        except BaseException:
+        except BaseException as exc:
             if not (training and continuing):
                 self.__dict__.clear()
                 self.__dict__.update(saved_state)
+            if isinstance(exc, _NonFiniteLoss):
+                exc.args = (f"{exc.args[0]} {_outcome(training and continuing)}",)
             raise
         return self
 
@@ -298,8 +339,12 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         X = X.astype(plugins["dtype"], copy=False)
         if X.shape[0] == 0:
             raise ValueError("Found array with 0 samples; fit needs at least one.")
-        Y = self._encode_targets(
-            y, classes=classes, reset=not continuing, incremental=incremental
+        Y, loss = self._encode_targets(
+            y,
+            classes=classes,
+            reset=not continuing,
+            incremental=incremental,
+            loss=plugins["loss"],
         )
         Y = Y.astype(plugins["dtype"], copy=False)
         sample_weight = self._sample_weight(y, sample_weight, X)
@@ -324,11 +369,28 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
             network = DenseNetwork(
                 layer_sizes, plugins["activations"], plugins["dtype"]
             )
-            network.initialize(plugins["initializer"], self._random_state)
+            assigned = self._assigned_layers()
+            if assigned is not None and (incremental or self.warm_start):
+                # Weights assigned to coefs_/intercepts_ before fitting are
+                # trained on, as scikit-learn's partial_fit and warm_start do.
+                _copy_layers(network, *assigned)
+            else:
+                network.initialize(plugins["initializer"], self._random_state)
+            self.__dict__.pop("_assigned_coefs", None)
+            self.__dict__.pop("_assigned_intercepts", None)
             self.network_ = network
             self._reset_training_state(network, plugins)
-        self.loss_function_ = plugins["loss"]
+        self.loss_function_ = loss
+        self.n_layers_ = len(layer_sizes)
+        self.n_outputs_ = layer_sizes[-1]
+        self.out_activation_ = self._out_activation_name()
         return X, y, Y, sample_weight
+
+    def _assigned_layers(self):
+        """``(coefs, intercepts)`` assigned before any fit, or None."""
+        coefs = self.__dict__.get("_assigned_coefs")
+        intercepts = self.__dict__.get("_assigned_intercepts")
+        return None if coefs is None or intercepts is None else (coefs, intercepts)
 
     def _restart_optimizer(self, plugins):
         self.optimizer_ = plugins["optimizer"]
@@ -442,29 +504,26 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
                 Z = A @ W + b
                 A = np.asarray(act.forward(Z))
                 if _moderate(Z) and not np.isfinite(A).all():
-                    return ValueError(
+                    return _NonFiniteLoss(
                         f"The activation {act!r} of layer {layer + 1} returned "
                         "NaN or inf for finite input. Fix the plugin (clip its "
-                        "exponentials, as the built-in activations do). The "
-                        "weights of the last step with a finite loss were kept."
+                        "exponentials, as the built-in activations do)."
                     )
             sw = None if sample_weight is None else sample_weight[rows]
             if _moderate(A):
                 value = self._loss_and_gradient(Y[rows], A, sw)[0]
                 if not np.isfinite(value):
-                    return ValueError(
+                    return _NonFiniteLoss(
                         f"The loss {self.loss_function_!r} returned {value} for "
                         "a finite network output. Fix the plugin (compute it in "
-                        "the log domain, as the built-in losses do). The weights "
-                        "of the last step with a finite loss were kept."
+                        "the log domain, as the built-in losses do)."
                     )
         # scikit-learn's sentence, so that code matching it still does.
-        return ValueError(
+        return _NonFiniteLoss(
             f"{what}. Solver produced non-finite parameter weights. The input "
             "data may contain large values and need to be preprocessed (scale "
             "the features), or lower learning_rate_init (now "
-            f"{self.learning_rate_init}). The weights of the last step with a "
-            "finite loss were kept."
+            f"{self.learning_rate_init})."
         )
 
     def _next_order(self):
@@ -509,10 +568,16 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
                         f"the training loss became {epoch_loss} at epoch "
                         f"{self.n_iter_} (diverged)"
                     )
+                    kept = (
+                        "The best validation weights were restored"
+                        if self._best_params is not None
+                        else "No epoch finished: the weights before the "
+                        "diverging step were kept"
+                    )
                     warnings.warn(
                         f"The training loss became {epoch_loss}: the steps "
-                        "diverged. The best validation weights were restored; "
-                        "lower learning_rate_init or scale the features.",
+                        f"diverged. {kept}; lower learning_rate_init or scale "
+                        "the features.",
                         ConvergenceWarning,
                         stacklevel=4,
                     )
@@ -712,15 +777,58 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
     # ------------------------------------------------------------ inspection
     @property
     def coefs_(self):
-        """List of weight matrices, ``coefs_[l]`` of shape (fan_in, fan_out)."""
-        check_is_fitted(self, "network_")
-        return self.network_.coefs
+        """List of weight matrices, ``coefs_[l]`` of shape (fan_in, fan_out).
+
+        Assignable as in scikit-learn: assigning a list of arrays, or one
+        entry, copies the values into the network's parameter vector (the
+        shapes must match). Before any fit, assigned ``coefs_`` and
+        ``intercepts_`` are the starting weights of ``partial_fit`` and of
+        ``fit`` with ``warm_start=True``.
+        """
+        return self._layer_list("coefs")
+
+    @coefs_.setter
+    def coefs_(self, value):
+        self._assign_layers("coefs", value)
 
     @property
     def intercepts_(self):
-        """List of bias vectors, ``intercepts_[l]`` of shape (fan_out,)."""
-        check_is_fitted(self, "network_")
-        return self.network_.intercepts
+        """List of bias vectors, ``intercepts_[l]`` of shape (fan_out,).
+
+        Assignable like :attr:`coefs_`.
+        """
+        return self._layer_list("intercepts")
+
+    @intercepts_.setter
+    def intercepts_(self, value):
+        self._assign_layers("intercepts", value)
+
+    def _layer_list(self, kind):
+        network = self.__dict__.get("network_")
+        if network is not None:
+            return _LayerList(getattr(network, kind), f"{kind}_")
+        assigned = self.__dict__.get(f"_assigned_{kind}")
+        if assigned is None:
+            check_is_fitted(self, "network_")
+        return assigned
+
+    def _assign_layers(self, kind, value):
+        network = self.__dict__.get("network_")
+        if network is None:
+            # Unfitted: kept as given (a list the caller may fill entry by
+            # entry, as scikit-learn's tests do) and checked when fit uses it.
+            self.__dict__[f"_assigned_{kind}"] = list(value)
+            return
+        targets = getattr(network, kind)
+        value = list(value)
+        if len(value) != len(targets):
+            raise ValueError(
+                f"{kind}_ must hold one array per layer: {len(targets)} arrays of "
+                f"shapes {[t.shape for t in targets]}, got {len(value)}. To change "
+                "the architecture, set hidden_layer_sizes and refit."
+            )
+        for layer, item in enumerate(value):
+            _copy_into(targets[layer], item, f"{kind}_[{layer}]")
 
     @property
     def loss_(self):
@@ -728,24 +836,94 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         check_is_fitted(self, "network_")
         return self.loss_curve_[-1] if self.loss_curve_ else np.nan
 
-    @property
-    def n_layers_(self):
-        """Number of layers, input and output included (scikit-learn's ``n_layers_``)."""
-        check_is_fitted(self, "network_")
-        return len(self.network_.layer_sizes)
-
-    @property
-    def n_outputs_(self):
-        """Number of output units."""
-        check_is_fitted(self, "network_")
-        return self.network_.layer_sizes[-1]
-
     def _forward(self, X):
         check_is_fitted(self, "network_")
         X = self._validate_prediction_data(X)
         X = X.astype(self.network_.dtype, copy=False)
         with np.errstate(over="ignore"):
             return self.network_.forward(X)
+
+
+class _NonFiniteLoss(ValueError):
+    """Training met a non-finite loss; ``_fit`` appends what it kept."""
+
+
+def _outcome(continued):
+    """The sentence saying what a diverging fit leaves behind."""
+    if continued:
+        return (
+            "The weights of the last step with a finite loss were kept: the "
+            "estimator stays fitted, with those weights."
+        )
+    return (
+        "The estimator is left as it was before this fit (unfitted if it was "
+        "never fitted)."
+    )
+
+
+class _LayerList(list):
+    """``coefs_`` / ``intercepts_`` of a fitted network: views into its
+    parameter vector; assigning an entry copies into the view."""
+
+    def __init__(self, views, name):
+        super().__init__(views)
+        self._name = name
+
+    def __setitem__(self, index, value):
+        if isinstance(index, slice):
+            views = list.__getitem__(self, index)
+            value = list(value)
+            if len(value) != len(views):
+                raise ValueError(
+                    f"Assigning {len(value)} arrays to {len(views)} entries of "
+                    f"{self._name}: the number of layers is fixed by the fit."
+                )
+            for view, item in zip(views, value):
+                _copy_into(view, item, self._name)
+            return
+        _copy_into(list.__getitem__(self, index), value, f"{self._name}[{index}]")
+
+    def _fixed(self, *args, **kwargs):
+        raise TypeError(
+            f"{self._name} has one entry per layer of the fitted network; its "
+            "length cannot change. Set hidden_layer_sizes and refit instead."
+        )
+
+    append = extend = insert = pop = remove = clear = __delitem__ = _fixed
+    __iadd__ = __imul__ = sort = reverse = _fixed
+
+    def __reduce__(self):
+        # Copied or pickled, it is a plain list of arrays (copies of the
+        # weights), as scikit-learn's coefs_.
+        return list, (list(self),)
+
+
+def _copy_into(target, value, name):
+    """Copy ``value`` into the parameter view ``target``, checking its shape."""
+    value = np.asarray(value)
+    if value.shape != target.shape or value.dtype.kind not in "fiub":
+        raise ValueError(
+            f"{name} must be an array of real numbers of shape {target.shape}, "
+            f"got shape {value.shape} and dtype {value.dtype}. To change the "
+            "architecture, set hidden_layer_sizes and refit."
+        )
+    target[...] = value
+
+
+def _copy_layers(network, coefs, intercepts):
+    """Copy weights assigned before fitting into a new network, by shape."""
+    shapes = [(W.shape, b.shape) for W, b in zip(network.coefs, network.intercepts)]
+    given = [[np.shape(W) for W in coefs], [np.shape(b) for b in intercepts]]
+    if given != [[W for W, _ in shapes], [b for _, b in shapes]]:
+        raise ValueError(
+            "The coefs_ and intercepts_ assigned before fitting do not fit the "
+            "network of these data and hidden_layer_sizes: expected shapes "
+            f"{[W for W, _ in shapes]} and {[b for _, b in shapes]}, got "
+            f"{given[0]} and {given[1]}."
+        )
+    for layer, (W, b) in enumerate(zip(coefs, intercepts)):
+        _copy_into(network.coefs[layer], W, f"coefs_[{layer}]")
+        _copy_into(network.intercepts[layer], b, f"intercepts_[{layer}]")
 
 
 class _BatchGatherer:

@@ -22,6 +22,12 @@ name                       per-sample loss :math:`\ell(y, o)`
 ``cauchy_schwarz``         :math:`-\log \frac{\langle \sigma, y\rangle}{\|\sigma\|_2 \|y\|_2}`
 =========================  =====================================================
 
+Every loss here declares ``task = "classification"`` (through
+:class:`ClassificationLoss`): ``MLPClassifier`` accepts it, ``MLPRegressor``
+refuses it. On binary and multilabel targets the log loss is applied as
+:class:`BinaryLogLoss`, one logistic output per label (scikit-learn's
+network); the other losses get a two-class group of outputs per label.
+
 A loss plugin has ``value(y, o, sample_weight=None)``, the weighted mean
 :math:`\sum_i w_i \ell(y_i, o_i) / \sum_i w_i`, and ``gradient(y, o,
 sample_weight=None)``, its gradient with respect to ``o``. Losses of
@@ -39,6 +45,7 @@ Classification", Schedae Informaticae 25, 2016 (arXiv:1702.05659).
 """
 
 import numpy as np
+from scipy.special import expit, xlogy
 
 from sklearn_mathdl.plugins import register_loss
 from sklearn_mathdl.plugins._base import Plugin
@@ -94,7 +101,16 @@ class Loss(Plugin):
     ``per_sample(y, o)`` returns the vector of per-sample losses and the matrix
     of their gradients with respect to ``o``; this class turns them into the
     weighted mean and its gradient.
+
+    The class attribute ``task`` declares the estimator family a loss belongs
+    to: ``"classification"`` (accepted by ``MLPClassifier`` only; the losses of
+    this module, through :class:`ClassificationLoss`), ``"regression"``
+    (``MLPRegressor`` only; :mod:`~sklearn_mathdl.neural_network.regression_losses`)
+    or None, undeclared, accepted by both. A plugin that does not subclass
+    :class:`Loss` declares it the same way, or not at all.
     """
+
+    task = None
 
     def per_sample(self, y, o):
         raise NotImplementedError
@@ -118,8 +134,23 @@ class Loss(Plugin):
         """Class probabilities read from the output: :math:`\\operatorname{softmax}(o)`."""
         return softmax(o)
 
+    def single_output_loss(self):
+        """The loss to apply to one output per binary label, or None.
 
-class SoftmaxLoss(Loss):
+        None (the default) gives each binary label a two-class group of
+        outputs, to which the loss applies unchanged. The log loss returns
+        :class:`BinaryLogLoss`: one logistic output per label, as scikit-learn.
+        """
+        return None
+
+
+class ClassificationLoss(Loss):
+    """Base class of the losses of class targets (``task = "classification"``)."""
+
+    task = "classification"
+
+
+class SoftmaxLoss(ClassificationLoss):
     r"""A loss of :math:`\sigma = \operatorname{softmax}(o)`.
 
     Subclasses implement ``of_softmax(y, s, log_s)`` returning the per-sample
@@ -142,7 +173,7 @@ class SoftmaxLoss(Loss):
 
 
 @register_loss("l1")
-class L1Loss(Loss):
+class L1Loss(ClassificationLoss):
     r""":math:`\|y - o\|_1`, gradient :math:`\operatorname{sign}(o - y)`."""
 
     def per_sample(self, y, o):
@@ -151,7 +182,7 @@ class L1Loss(Loss):
 
 
 @register_loss("l2")
-class L2Loss(Loss):
+class L2Loss(ClassificationLoss):
     r""":math:`\|y - o\|_2^2`, gradient :math:`2(o - y)`."""
 
     def per_sample(self, y, o):
@@ -190,7 +221,7 @@ class ChebyshevLoss(SoftmaxLoss):
         return np.abs(worst[:, 0]), g
 
 
-class _HingeFamily(Loss):
+class _HingeFamily(ClassificationLoss):
     r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^p` with :math:`\hat y = 2y - 1`.
 
     Gradient :math:`-p\,\hat y_j \max(0, \tfrac12 - \hat y_j o_j)^{p-1}`.
@@ -260,6 +291,54 @@ class LogLoss(SoftmaxLoss):
         e *= (c / Z)[:, None]
         e -= y
         return np.log(Z) * c - _row_sum(y * u), e
+
+    def single_output_loss(self):
+        """:class:`BinaryLogLoss`, unless a subclass redefines the loss."""
+        if (
+            type(self).of_softmax is LogLoss.of_softmax
+            and type(self).per_sample is LogLoss.per_sample
+        ):
+            return BinaryLogLoss()
+        return None
+
+
+class BinaryLogLoss(ClassificationLoss):
+    r"""Binary cross-entropy of one logistic output per label (scikit-learn's).
+
+    With :math:`p = 1/(1 + e^{-o})` applied to each output column,
+
+    .. math::
+
+        \ell(y, o) = -\sum_j \bigl[y_j \log p_j + (1 - y_j) \log(1 - p_j)\bigr],
+        \qquad \frac{\partial \ell}{\partial o_j} = p_j - y_j .
+
+    It is the log loss of a two-class softmax group :math:`(0, o_j)`: the
+    same model with half the outputs. As in scikit-learn's
+    ``binary_log_loss``, the value clips :math:`p` to
+    :math:`[\varepsilon, 1 - \varepsilon]` (:math:`\varepsilon` the machine
+    epsilon of the output's dtype), so it stays finite and the loss curve,
+    hence the stopping rules, are scikit-learn's to rounding; the gradient is
+    :math:`p - y` unclipped, also as there (the two agree wherever
+    :math:`\varepsilon < p < 1 - \varepsilon`). ``MLPClassifier`` applies it
+    for the default ``loss="log"`` on binary and multilabel targets.
+    """
+
+    out_activation = "logistic"
+
+    def per_sample(self, y, o):
+        p = expit(o)
+        eps = np.finfo(p.dtype).eps
+        clipped = np.clip(p, eps, 1 - eps)
+        values = xlogy(y, clipped) + xlogy(1 - y, 1 - clipped)
+        return -values.sum(axis=1), p - y
+
+    def predict_proba(self, o):
+        """Per-label probabilities :math:`p = 1/(1 + e^{-o})`."""
+        return expit(o)
+
+    def single_output_loss(self):
+        """Itself: it is the loss of one output per label."""
+        return self
 
 
 @register_loss("squared_log")

@@ -30,8 +30,13 @@ from sklearn_mathdl.plugins import register_loss
 
 
 class RegressionLoss(Loss):
-    """Base class: the prediction is the network output itself."""
+    """Base class: the prediction is the network output itself.
 
+    ``task = "regression"``: ``MLPRegressor`` accepts these losses and
+    ``MLPClassifier`` refuses them.
+    """
+
+    task = "regression"
     out_activation = "identity"
 
     def predict(self, o):

@@ -67,3 +67,12 @@ def blas_threads(wanted=None):
     """Context manager: run BLAS with :func:`blas_thread_limit` (``wanted``) threads."""
     with _blas().limit(limits=blas_thread_limit(wanted)):
         yield
+
+
+def single_blas_thread():
+    """Context manager: BLAS on one thread, by the cached controller.
+
+    ``threadpoolctl.threadpool_limits(1)`` rescans the process's libraries on
+    every call (milliseconds); this costs microseconds.
+    """
+    return _blas().limit(limits=1)

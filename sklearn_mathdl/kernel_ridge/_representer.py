@@ -1,5 +1,7 @@
 """RepresenterKernelRegressor: exact kernel ridge regression and FALKON."""
 
+import copy
+import functools
 import inspect
 import re
 import warnings
@@ -37,7 +39,7 @@ from sklearn_mathdl.plugins import (
     PluginConstraint,
     get_kernel,
 )
-from sklearn_mathdl.utils._threads import blas_threads
+from sklearn_mathdl.utils._threads import blas_threads_for
 
 # Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
 # multiples of the number of centres (FALKON's own estimate is 1).
@@ -87,7 +89,7 @@ def _resolve_kernel(kernel, gamma, degree, coef0, kernel_params):
     params = dict(kernel_params or {})
     if isinstance(kernel, str):
         base = get_kernel(kernel)
-        accepted = inspect.signature(type(base).__init__).parameters
+        accepted = _init_parameters(type(base))
         routed = {
             name: value
             for name, value in zip(_ROUTED, (gamma, degree, coef0))
@@ -103,6 +105,9 @@ def _resolve_kernel(kernel, gamma, degree, coef0, kernel_params):
             current = base._params() if hasattr(base, "_params") else {}
             base = type(base)(**{**current, **routed, **params})
         return base, _builtin(base)
+    if _builtin(kernel) and not params:
+        # The package's own kernels hold scalars: a shallow copy is a copy.
+        return copy.copy(kernel), True
     if callable(getattr(kernel, "diag", None)):
         if params:
             raise ValueError(
@@ -111,6 +116,12 @@ def _resolve_kernel(kernel, gamma, degree, coef0, kernel_params):
             )
         return get_kernel(kernel), _builtin(kernel)
     return _CallableKernel(kernel, params), False
+
+
+@functools.cache
+def _init_parameters(cls):
+    """The constructor's parameter names of a kernel class (cached)."""
+    return inspect.signature(cls.__init__).parameters
 
 
 def _builtin(kernel):
@@ -619,7 +630,7 @@ class RepresenterKernelRegressor(
         loo = None
         centres = None
         n_iter = 1  # direct solvers: one factorisation
-        with blas_threads():
+        with blas_threads_for(n * n):
             if solver == "cholesky" and self.alpha_selection == "loo":
                 P, b, alpha_used, loo = self._fit_loo(kern, trusted, X, Y, s, alphas)
             elif solver == "cholesky":
@@ -693,7 +704,7 @@ class RepresenterKernelRegressor(
         rows = block_rows(support.shape[0], X.dtype.itemsize)
         out = np.empty((X.shape[0],) + coef.shape[1:], dtype=X.dtype)
         trusted = _builtin(self.kernel_)
-        with blas_threads():
+        with blas_threads_for(X.shape[0] * support.shape[0]):
             for start in range(0, X.shape[0], rows):
                 A = X[start : start + rows]
                 K = _checked_block(self.kernel_, trusted, A, support.astype(X.dtype))

@@ -198,8 +198,13 @@ class RepresenterKernelRegressor(
     kernel_params : dict, default=None
         Further parameters: constructor arguments of a named kernel, or keyword
         arguments of a callable kernel.
-    fit_intercept : bool, default=False
-        Fit an unpenalised intercept, solved exactly (bordered system).
+    fit_intercept : bool, default=True
+        Fit an unpenalised intercept, solved exactly (bordered system), as
+        :class:`~sklearn.linear_model.Ridge` does by default.
+        ``kernel="linear", fit_intercept=False`` is scikit-learn's
+        ``KernelRidge`` (which has no intercept) with its linear kernel; any
+        kernel with ``fit_intercept=False`` gives ``KernelRidge``'s
+        predictions.
     solver : {"auto", "cholesky", "nystrom-pcg"}, default="auto"
         ``"cholesky"``: exact, blocked Cholesky of :math:`K + \alpha I` in place.
         ``"nystrom-pcg"``: FALKON (Nyström centres, preconditioned conjugate
@@ -285,9 +290,11 @@ class RepresenterKernelRegressor(
     >>> X = rng.uniform(-1, 1, size=(200, 2))
     >>> y = np.sin(3 * X[:, 0]) + X[:, 1] ** 2
     >>> model = RepresenterKernelRegressor(alpha=1e-3, gamma=1.0).fit(X, y)
-    >>> p = model.dual_coef_  # the Representer Theorem's coefficients
+    >>> p, b = model.dual_coef_, model.intercept_  # the theorem's p, and b
     >>> K = model.kernel_(X)
-    >>> bool(np.allclose(K @ p + 1e-3 * p, y))  # first-order condition
+    >>> bool(np.allclose(K @ p + 1e-3 * p + b, y))  # first-order condition
+    True
+    >>> bool(abs(p.sum()) < 1e-8)  # the intercept's constraint 1^T p = 0
     True
     >>> bool(model.score(X, y) > 0.999)
     True
@@ -330,7 +337,7 @@ class RepresenterKernelRegressor(
         degree=3,
         coef0=1,
         kernel_params=None,
-        fit_intercept=False,
+        fit_intercept=True,
         solver="auto",
         n_centers="auto",
         max_iter=None,

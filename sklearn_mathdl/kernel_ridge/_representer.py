@@ -45,8 +45,10 @@ from sklearn_mathdl.utils._threads import blas_threads_for
 # multiples of the number of centres (FALKON's own estimate is 1).
 SKETCH = 8
 _UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30, "TB": 2**40}
-# Names the estimator's own gamma/degree/coef0 are routed to (as scikit-learn).
-_ROUTED = ("gamma", "degree", "coef0")
+# The estimator's own gamma/degree/coef0, routed to a named kernel that takes
+# them (as scikit-learn), with their defaults: a value other than the default
+# given to a kernel that does not take it raises instead of being ignored.
+_ROUTED = {"gamma": None, "degree": 3, "coef0": 1}
 
 
 def parse_memory(value):
@@ -84,27 +86,30 @@ def _resolve_kernel(kernel, gamma, degree, coef0, kernel_params):
     """The kernel object used by ``fit``: ``(kernel, trusted)``.
 
     ``trusted`` is true for the package's own kernels, whose blocks need no
-    shape/finiteness check.
+    shape/finiteness/symmetry check.
     """
     params = dict(kernel_params or {})
+    given = _non_default(gamma=gamma, degree=degree, coef0=coef0)
     if isinstance(kernel, str):
         base = get_kernel(kernel)
-        accepted = _init_parameters(type(base))
+        accepted = set(_init_parameters(type(base))) - {"self"}
+        _refuse_unused(given, accepted, f"kernel={kernel!r}")
         routed = {
             name: value
             for name, value in zip(_ROUTED, (gamma, degree, coef0))
             if name in accepted and value is not None
         }
-        unknown = set(params) - set(accepted)
+        unknown = set(params) - accepted
         if unknown:
             raise ValueError(
                 f"kernel_params {sorted(unknown)} are not parameters of kernel "
-                f"{kernel!r}, whose parameters are {sorted(set(accepted) - {'self'})}."
+                f"{kernel!r}, whose parameters are {sorted(accepted)}."
             )
         if routed or params:
             current = base._params() if hasattr(base, "_params") else {}
             base = type(base)(**{**current, **routed, **params})
         return base, _builtin(base)
+    _refuse_unused(given, set(), "a kernel object or callable")
     if _builtin(kernel) and not params:
         # The package's own kernels hold scalars: a shallow copy is a copy.
         return copy.copy(kernel), True
@@ -116,6 +121,46 @@ def _resolve_kernel(kernel, gamma, degree, coef0, kernel_params):
             )
         return get_kernel(kernel), _builtin(kernel)
     return _CallableKernel(kernel, params), False
+
+
+def _non_default(**values):
+    """The routed parameters set to something other than their default."""
+    return {
+        name: value
+        for name, value in values.items()
+        if not (
+            value is _ROUTED[name]
+            or (
+                _ROUTED[name] is not None
+                and value is not None
+                and value == _ROUTED[name]
+            )
+        )
+    }
+
+
+def _refuse_unused(given, accepted, label):
+    """Raise when a parameter is set that the kernel would silently ignore."""
+    unused = sorted(set(given) - accepted)
+    if not unused:
+        return
+    settings = ", ".join(f"{name}={given[name]!r}" for name in unused)
+    defaults = ", ".join(f"{name}={_ROUTED[name]!r}" for name in unused)
+    if label.startswith("kernel="):
+        where = (
+            f"whose parameters are {sorted(accepted)} (set them with kernel_params)"
+            if accepted
+            else "which takes no parameters"
+        )
+    else:
+        where = (
+            "which is configured by its own parameters (e.g. RBF(gamma=0.5), "
+            "or kernel__gamma in a search) or, for a function, by kernel_params"
+        )
+    raise ValueError(
+        f"{settings} would be ignored by {label}, {where}. Leave {defaults} "
+        "(the default) or choose a kernel that uses it."
+    )
 
 
 @functools.cache
@@ -150,6 +195,34 @@ def _checked_block(kern, trusted, A, B):
     if K.dtype != A.dtype:
         K = K.astype(A.dtype)
     return K
+
+
+# Rows and columns of the sampled block on which a kernel's symmetry is checked.
+SYMMETRY_SAMPLE = 64
+
+
+def _check_symmetric(K, what):
+    r"""Raise unless the square block ``K`` is symmetric, on a sampled sub-block.
+
+    ``K`` is a block :math:`[\kappa(x_i, x_j)]_{i, j \in S}` the fit has
+    computed anyway (a diagonal tile, the centres' kernel); comparing a
+    :math:`64 \times 64` sub-block with its transpose costs microseconds.
+    The tolerance is :math:`\sqrt{\varepsilon}` of the dtype times the
+    block's largest entry (rounding of a symmetric kernel stays far below).
+    """
+    w = K.shape[0]
+    rows = np.unique(np.linspace(0, w - 1, min(w, SYMMETRY_SAMPLE)).astype(np.intp))
+    sub = np.asarray(K[np.ix_(rows, rows)], dtype=np.float64)
+    err = float(np.abs(sub - sub.T).max(initial=0.0))
+    scale = max(float(np.abs(sub).max(initial=0.0)), np.finfo(np.float64).tiny)
+    if err > np.sqrt(np.finfo(K.dtype).eps) * scale:
+        raise ValueError(
+            f"{what} is not symmetric: k(x_i, x_j) and k(x_j, x_i) differ by up "
+            f"to {err:.3g} (largest entry {scale:.3g}) on a sample of the "
+            "training points. Kernel ridge regression needs a symmetric, "
+            "positive semi-definite kernel; sklearn_mathdl.utils.check_kernel "
+            "tests one."
+        )
 
 
 class RepresenterKernelRegressor(
@@ -367,6 +440,13 @@ class RepresenterKernelRegressor(
     def _precomputed(self):
         return isinstance(self.kernel, str) and self.kernel == "precomputed"
 
+    def _verify_symmetry(self, trusted, K):
+        """Check a computed square block unless the kernel is the package's own."""
+        if self._precomputed():
+            _check_symmetric(K, "X, the precomputed kernel matrix,")
+        elif not trusted:
+            _check_symmetric(K, "The kernel")
+
     def _alphas(self, n_targets):
         alpha = np.asarray(self.alpha, dtype=np.float64)
         if alpha.ndim > 1 or alpha.size == 0:
@@ -399,6 +479,8 @@ class RepresenterKernelRegressor(
                 panel = K.T if trusted else np.array(K.T, order="F", copy=True)
                 if not panel.flags.f_contiguous:
                     panel = np.asfortranarray(panel)
+            if r0 == 0:
+                self._verify_symmetry(trusted, panel[:, : r1 - r0])
             if s is not None:
                 panel *= s[r0:r1, None]
                 panel *= s[None, r0:]
@@ -413,6 +495,7 @@ class RepresenterKernelRegressor(
             if self._precomputed()
             else _checked_block(kern, trusted, X, X)
         )
+        self._verify_symmetry(trusted, K)
         if s is not None:
             K *= s[:, None]
             K *= s[None, :]
@@ -555,6 +638,7 @@ class RepresenterKernelRegressor(
         else:
             K = _checked_block(kern, trusted, X[idx], X[idx])
         K = np.asarray(K, dtype=np.float64)
+        self._verify_symmetry(trusted, K)
         return (K + K.T) / 2
 
     # ---------------------------------------------------------------- API
@@ -627,6 +711,11 @@ class RepresenterKernelRegressor(
                 "raise memory_limit."
             )
         if self._precomputed():
+            _refuse_unused(
+                _non_default(gamma=self.gamma, degree=self.degree, coef0=self.coef0),
+                set(),
+                "kernel='precomputed'",
+            )
             kern, trusted = "precomputed", True
         else:
             kern, trusted = _resolve_kernel(

@@ -8,6 +8,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from scipy import sparse
 from scipy.linalg import eigh
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.utils import check_random_state
@@ -65,13 +66,17 @@ def parse_memory(value):
 
 
 class _CallableKernel:
-    """A vectorised callable ``k(X, Y, **kernel_params) -> matrix``."""
+    """A vectorised callable ``k(X, Y, **kernel_params) -> matrix``.
+
+    It receives sparse rows only if it declares ``func.accepts_sparse = True``.
+    """
 
     indefinite = False
 
     def __init__(self, func, params):
         self.func = func
         self.params = params
+        self.accepts_sparse = bool(getattr(func, "accepts_sparse", False))
 
     def __call__(self, X, Y=None):
         return self.func(X, X if Y is None else Y, **self.params)
@@ -179,7 +184,7 @@ def _checked_block(kern, trusted, A, B):
     K = kern(A, B)
     if trusted:
         return K
-    K = np.asarray(K)
+    K = K.toarray() if sparse.issparse(K) else np.asarray(K)
     expected = (A.shape[0], B.shape[0])
     if K.shape != expected:
         raise ValueError(
@@ -195,6 +200,25 @@ def _checked_block(kern, trusted, A, B):
     if K.dtype != A.dtype:
         K = K.astype(A.dtype)
     return K
+
+
+def _accepts_sparse(kernel):
+    """Whether a kernel parameter (name, object or function) takes sparse rows."""
+    if isinstance(kernel, str):
+        kernel = KERNELS.lookup(kernel)
+    return bool(getattr(kernel, "accepts_sparse", False))
+
+
+def _refuse_sparse(kernel):
+    """The error for sparse X with a kernel that does not accept it."""
+    takes = [name for name in KERNELS.available() if _accepts_sparse(name)]
+    label = repr(kernel) if isinstance(kernel, str) else type(kernel).__name__
+    return TypeError(
+        f"Sparse data was passed for X, but kernel {label} does not accept "
+        "sparse input. Convert X to a dense array (X.toarray()), or use a "
+        f"kernel that accepts it: {', '.join(takes)} (a kernel of your own "
+        "declares accepts_sparse = True)."
+    )
 
 
 # Rows and columns of the sampled block on which a kernel's symmetry is checked.
@@ -645,7 +669,9 @@ class RepresenterKernelRegressor(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.pairwise = self._precomputed()
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = not self._precomputed() and _accepts_sparse(
+            self.kernel
+        )
         return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -669,10 +695,13 @@ class RepresenterKernelRegressor(
             self,
             X,
             y,
+            accept_sparse="csr",
             dtype=[np.float64, np.float32],
             multi_output=True,
             y_numeric=True,
         )
+        if sparse.issparse(X) and self._precomputed():
+            X = X.toarray()  # a kernel matrix is dense
         n = X.shape[0]
         if self._precomputed() and X.shape[0] != X.shape[1]:
             raise ValueError(
@@ -721,6 +750,8 @@ class RepresenterKernelRegressor(
             kern, trusted = _resolve_kernel(
                 self.kernel, self.gamma, self.degree, self.coef0, self.kernel_params
             )
+            if sparse.issparse(X) and not getattr(kern, "accepts_sparse", False):
+                raise _refuse_sparse(self.kernel)
 
         s = None if sw is None else np.sqrt(sw)
         loo = None
@@ -789,7 +820,15 @@ class RepresenterKernelRegressor(
                     f"samples and the {expected} training samples; got shape "
                     f"{np.shape(X)}."
                 )
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        X = validate_data(
+            self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
+        )
+        if sparse.issparse(X) and (
+            self._precomputed() or not getattr(self.kernel_, "accepts_sparse", False)
+        ):
+            if not self._precomputed():
+                raise _refuse_sparse(self.kernel)
+            X = X.toarray()
         support = getattr(self, "centers_", None)
         if support is None:
             support = self.X_fit_

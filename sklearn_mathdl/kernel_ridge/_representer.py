@@ -298,6 +298,11 @@ class RepresenterKernelRegressor(
         Degree of the polynomial kernel.
     coef0 : float, default=1
         Constant of the polynomial and sigmoid kernels.
+
+        ``gamma``, ``degree`` and ``coef0`` set to anything but their default
+        for a kernel that does not take them (matern, periodic,
+        ``"precomputed"``, a kernel object, a callable, ...) raise a
+        ``ValueError`` in ``fit``, rather than being ignored.
     kernel_params : dict, default=None
         Further parameters: constructor arguments of a named kernel, or keyword
         arguments of a callable kernel.
@@ -686,9 +691,11 @@ class RepresenterKernelRegressor(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data; with ``kernel="precomputed"``, the kernel matrix
-            of shape (n_samples, n_samples).
+            of shape (n_samples, n_samples). Sparse ``X`` needs a kernel that
+            declares ``accepts_sparse`` (linear, polynomial, rbf, laplacian,
+            sigmoid, cosine, matern).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights :math:`w_i` of the squared errors.
@@ -809,7 +816,7 @@ class RepresenterKernelRegressor(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             With ``kernel="precomputed"``: the kernel between the samples and
             the training samples, shape (n_samples, n_samples_fit).
 

@@ -3,7 +3,8 @@
 Data: :math:`f(x) = \\sin(3x_1)\\cos(2x_2) + x_3^2/2` plus Gaussian noise of
 standard deviation 0.1, :math:`x` uniform on :math:`[-1, 1]^8`; Gaussian
 kernel :math:`\\gamma = 0.5`, :math:`\\alpha = 10^{-3}`; 5,000 test points.
-Test MSE is against the noisy test targets (noise variance 0.01) and, in
+Ours runs with ``fit_intercept=False`` throughout, the model scikit-learn's
+tools fit. Test MSE is against the noisy test targets (noise variance 0.01) and, in
 brackets, against :math:`f` itself (the excess risk).
 
 Cases, measured side by side in this process (medians of ``--repeats``):
@@ -19,12 +20,19 @@ b. Nyström-PCG (FALKON) at n = 1,000,000 with m centres, its time and peak
    ``Nystroem(n_components=m) + Ridge``: at n = 1,000,000 the latter needs
    two n x m float64 arrays (32 GB for m = 2000), so it runs in a child
    process limited to 8 GB and the line reports what happens; both are also
-   compared side by side at n = 100,000 where the latter fits.
+   compared side by side at n = 100,000 where the latter fits;
+small. the fixed cost of small fits: time per fit at n = 50, 200, 1,000,
+   2,000 against ``KernelRidge`` (same kernel and alpha, both without
+   intercept), and scikit-learn's gallery example ``plot_compare_gpr_krr``:
+   a ``RandomizedSearchCV`` of 500 candidates x 5 folds (2,500 fits) on 40
+   noisy samples of a sine, over ``alpha``, the periodic kernel's length
+   scale and periodicity (ours: ``kernel=Periodic()``; theirs:
+   ``ExpSineSquared``), with the held-out MSE each best model reaches.
 
 Usage::
 
     flock /tmp/mathdl_bench.lock python benchmarks/bench_kernel.py [--quick]
-        [--repeats N] [--cases a,a2,b]
+        [--repeats N] [--cases a,a2,b,small]
 
 ``--quick`` divides every n by 10 (a few seconds in all).
 """
@@ -40,12 +48,15 @@ import time
 
 import numpy as np
 from scipy.linalg import lapack
+from scipy.stats import loguniform
+from sklearn.gaussian_process.kernels import ExpSineSquared
 from sklearn.kernel_approximation import Nystroem
 from sklearn.kernel_ridge import KernelRidge
 from sklearn.linear_model import Ridge
+from sklearn.model_selection import RandomizedSearchCV
 
 from sklearn_mathdl import RepresenterKernelRegressor
-from sklearn_mathdl.kernel_ridge.kernels import RBF
+from sklearn_mathdl.kernel_ridge.kernels import RBF, Periodic
 
 GAMMA = 0.5
 ALPHA = 1e-3
@@ -114,7 +125,9 @@ def case_a(n, repeats):
     ours_t, sk_t, floor_t = [], [], []
     for _ in range(repeats):
         t, ours = timed(
-            lambda: RepresenterKernelRegressor(ALPHA, gamma=GAMMA).fit(X, y)
+            lambda: RepresenterKernelRegressor(
+                ALPHA, gamma=GAMMA, fit_intercept=False
+            ).fit(X, y)
         )
         ours_t.append(t)
         t, theirs = timed(
@@ -152,7 +165,9 @@ def case_a2(n):
     X, y, X_test, y_test = make_data(n)
     with PeakRSS() as mem:
         t, ours = timed(
-            lambda: RepresenterKernelRegressor(ALPHA, gamma=GAMMA).fit(X, y)
+            lambda: RepresenterKernelRegressor(
+                ALPHA, gamma=GAMMA, fit_intercept=False
+            ).fit(X, y)
         )
     mo = mse(ours.predict(X_test), X_test, y_test)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -202,6 +217,7 @@ def ours_nystrom(X, y, m, memory_limit="2GB"):
     return RepresenterKernelRegressor(
         ALPHA,
         gamma=GAMMA,
+        fit_intercept=False,  # the same model as Nystroem + Ridge(no intercept)
         solver="nystrom-pcg",
         n_centers=m,
         tol=1e-4,
@@ -262,11 +278,90 @@ def case_b(n, n_side, m, repeats, exact_mse, n_exact):
     )
 
 
+def per_fit(make, X, y, repeats):
+    """Median time of one fit (several fits per timing below 10 ms)."""
+    model = make().fit(X, y)  # warm-up
+    inner = max(1, int(0.01 / max(timed(lambda: make().fit(X, y))[0], 1e-6)))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(inner):
+            model = make().fit(X, y)
+        times.append((time.perf_counter() - start) / inner)
+    return statistics.median(times), model
+
+
+def case_small_fits(repeats):
+    for n in (50, 200, 1000, 2000):
+        X, y, X_test, y_test = make_data(n)
+        o, ours = per_fit(
+            lambda: RepresenterKernelRegressor(ALPHA, gamma=GAMMA, fit_intercept=False),
+            X,
+            y,
+            repeats,
+        )
+        s, theirs = per_fit(
+            lambda: KernelRidge(alpha=ALPHA, kernel="rbf", gamma=GAMMA), X, y, repeats
+        )
+        mo = mse(ours.predict(X_test), X_test, y_test)
+        ms = mse(theirs.predict(X_test), X_test, y_test)
+        print(
+            f"(small) exact n={n}: ours {o * 1e3:.2f} ms | KernelRidge "
+            f"{s * 1e3:.2f} ms | ratio {s / o:.2f}x | test MSE ours {mo[0]:.5f} "
+            f"sklearn {ms[0]:.5f}",
+            flush=True,
+        )
+
+
+def gallery_data():
+    """plot_compare_gpr_krr's data: 40 noisy samples of a sine on [0, 12]."""
+    rng = np.random.RandomState(0)
+    X = np.linspace(0, 30, num=1_000).reshape(-1, 1)
+    y = np.sin(X).ravel()
+    train = rng.choice(np.arange(0, 400), size=40, replace=False)
+    y_train = y[train] + 3 * (rng.rand(40) - 0.5)
+    return X[train], y_train, X, y
+
+
+def gallery_search(estimator, scale):
+    distributions = {
+        "alpha": loguniform(1e0, 1e3),
+        "kernel__length_scale": loguniform(1e-2, 1e2),
+        "kernel__periodicity": loguniform(1e0, 1e1),
+    }
+    return RandomizedSearchCV(
+        estimator, distributions, n_iter=500 // scale, random_state=0
+    )
+
+
+def case_gallery(repeats, scale):
+    X, y, X_all, y_all = gallery_data()
+    ours_t, sk_t = [], []
+    for _ in range(repeats):
+        ours_est = RepresenterKernelRegressor(kernel=Periodic(), fit_intercept=False)
+        t, ours = timed(lambda e=ours_est: gallery_search(e, scale).fit(X, y))
+        ours_t.append(t)
+        theirs_est = KernelRidge(kernel=ExpSineSquared())
+        t, theirs = timed(lambda e=theirs_est: gallery_search(e, scale).fit(X, y))
+        sk_t.append(t)
+    o, s = statistics.median(ours_t), statistics.median(sk_t)
+    mo = float(np.mean((ours.predict(X_all) - y_all) ** 2))
+    ms = float(np.mean((theirs.predict(X_all) - y_all) ** 2))
+    fits = 5 * (500 // scale)
+    print(
+        f"(small) gallery search, {fits} fits of n=32: ours {o:.2f}s | "
+        f"KernelRidge {s:.2f}s | ratio {s / o:.2f}x | MSE on the sine over "
+        f"[0, 30] ours {mo:.4f} sklearn {ms:.4f} | same best params: "
+        f"{ours.best_params_ == theirs.best_params_}",
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--cases", default="a,a2,b")
+    parser.add_argument("--cases", default="a,a2,b,small")
     args = parser.parse_args()
     cases = set(args.cases.split(","))
     scale = 10 if args.quick else 1
@@ -288,6 +383,9 @@ def main():
             exact,
             20_000 // scale,
         )
+    if "small" in cases:
+        case_small_fits(max(repeats, 5))
+        case_gallery(repeats, scale)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(f"peak RSS of the whole run {peak:.2f} GB")
 

@@ -65,7 +65,7 @@ def test_first_order_condition(weighted):
     X, y = _data(300)
     w = np.random.default_rng(1).uniform(0.5, 2, 300) if weighted else np.ones(300)
     alpha = 1e-2
-    model = RepresenterKernelRegressor(alpha, gamma=0.5).fit(
+    model = RepresenterKernelRegressor(alpha, gamma=0.5, fit_intercept=False).fit(
         X, y, sample_weight=w if weighted else None
     )
     K = model.kernel_(X)
@@ -122,7 +122,9 @@ def test_linear_kernel_is_primal_ridge(fit_intercept):
 def test_matches_sklearn_kernel_ridge(kernel, params):
     X, Y = _data(100, targets=2)
     w = np.random.default_rng(3).uniform(0.5, 2, 100)
-    ours = RepresenterKernelRegressor([0.1, 1.0], kernel=kernel, **params)
+    ours = RepresenterKernelRegressor(
+        [0.1, 1.0], kernel=kernel, fit_intercept=False, **params
+    )
     theirs = KernelRidge(alpha=[0.1, 1.0], kernel=kernel, **params)
     np.testing.assert_allclose(
         ours.fit(X, Y, sample_weight=w).predict(X[:30]),
@@ -249,7 +251,13 @@ def test_nystrom_solves_the_restricted_normal_equations():
     X, y = _data(400)
     alpha = 1e-2
     model = RepresenterKernelRegressor(
-        alpha, gamma=0.5, solver="nystrom-pcg", n_centers=60, tol=1e-10, random_state=0
+        alpha,
+        gamma=0.5,
+        fit_intercept=False,
+        solver="nystrom-pcg",
+        n_centers=60,
+        tol=1e-10,
+        random_state=0,
     ).fit(X, y)
     C = model.centers_
     K_nm, K_mm = model.kernel_(X, C), model.kernel_(C, C)
@@ -364,5 +372,5 @@ def test_predict_in_blocks_matches_one_block():
     model = RepresenterKernelRegressor(0.1, solver="nystrom-pcg", n_centers=2500)
     model.fit(X, y)
     # Blocks of 2 MB: 3000 rows x 2500 float64 columns span many blocks.
-    direct = model.kernel_(X, model.centers_) @ model.dual_coef_
+    direct = model.kernel_(X, model.centers_) @ model.dual_coef_ + model.intercept_
     np.testing.assert_allclose(model.predict(X), direct, atol=1e-10)

@@ -2,18 +2,75 @@
 
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.gaussian_process.kernels import Matern as GPMatern
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_mathdl import RepresenterKernelRegressor
 from sklearn_mathdl.kernel_ridge.kernels import RBF, Kernel
-from sklearn_mathdl.plugins import available_kernels
+from sklearn_mathdl.plugins import available_kernels, get_kernel
 from sklearn_mathdl.utils import check_kernel
 
 
 @pytest.mark.parametrize("name", available_kernels())
 def test_every_registered_kernel_passes_check_kernel(name):
-    check_kernel(name)
+    report = check_kernel(name)
+    assert report == {
+        "accepts_sparse": getattr(get_kernel(name), "accepts_sparse", False)
+    }
+
+
+def test_check_kernel_reports_sparse_support():
+    for name in ("linear", "poly", "rbf", "laplacian", "sigmoid", "cosine"):
+        assert check_kernel(name)["accepts_sparse"], name
+    assert not check_kernel("periodic")["accepts_sparse"]
+    assert not check_kernel(GPMatern(nu=1.5))["accepts_sparse"]
+
+
+class SparseAsPattern(RBF):
+    """Claims sparse support but sees only where the entries are non-zero."""
+
+    accepts_sparse = True
+
+    def __call__(self, X, Y=None):
+        if sparse.issparse(X):
+            X = (X != 0).astype(np.float64).toarray()
+        return super().__call__(X, Y)
+
+
+class SparseRefused(RBF):
+    """Claims sparse support but cannot take it."""
+
+    accepts_sparse = True
+
+    def __call__(self, X, Y=None):
+        return super().__call__(np.asarray(X), None if Y is None else np.asarray(Y))
+
+
+class SparseDiagonalWrong(RBF):
+    accepts_sparse = True
+
+    def diag(self, X):
+        return np.zeros(X.shape[0]) if sparse.issparse(X) else super().diag(X)
+
+
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        (SparseAsPattern(), "differs from the same rows dense"),
+        (SparseRefused(), "raised"),
+        (SparseDiagonalWrong(), "diag on CSR input differs"),
+    ],
+)
+def test_check_kernel_fails_on_wrong_sparse_claims(broken, message):
+    check_kernel(RBF())  # the same kernel without the claim passes
+    with pytest.raises(AssertionError, match=message):
+        check_kernel(broken)
+    type(broken).accepts_sparse = False  # the same class, honest, passes
+    try:
+        assert check_kernel(broken) == {"accepts_sparse": False}
+    finally:
+        type(broken).accepts_sparse = True
 
 
 def test_check_kernel_accepts_gaussian_process_kernels():
@@ -106,12 +163,16 @@ LOO_DUPLICATES = (
 
 def _expected_failed_checks(estimator):
     if estimator.alpha_selection == "loo":
-        return {"check_sample_weight_equivalence_on_dense_data": LOO_DUPLICATES}
+        return {
+            "check_sample_weight_equivalence_on_dense_data": LOO_DUPLICATES,
+            "check_sample_weight_equivalence_on_sparse_data": LOO_DUPLICATES,
+        }
     # With 100 centres the degree-2 polynomial kernel's Nyström subspace is its
     # whole 66-dimensional feature space, so any centres give the same fit.
     if estimator.solver == "nystrom-pcg" and estimator.kernel == "rbf":
         return {
             "check_sample_weight_equivalence_on_dense_data": NYSTROM_RESAMPLES,
+            "check_sample_weight_equivalence_on_sparse_data": NYSTROM_RESAMPLES,
         }
     return {}
 

@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+from scipy import sparse
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -11,6 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_mathdl import ShallowUniversalApproximator
+from sklearn_mathdl.neural_network._affine import second_moment, standardise
 from sklearn_mathdl.neural_network.activations import ElementwiseActivation
 from sklearn_mathdl.plugins import get_activation
 
@@ -307,3 +309,73 @@ def test_gcv_ridge_solves_the_chosen_ridge_and_adapts_to_noise():
         for sel, alpha in (("gcv", 1e-5), ("fixed", 1e-5))
     }
     assert errors["gcv"] < errors["fixed"]
+
+
+# ---------------------------------------------------------------- sparse X
+def _sparse_data(n=300, d=6, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    X[np.abs(X) < 0.7] = 0.0  # about half the entries are zero
+    y = np.sin(X[:, 0]) + X[:, 1] * X[:, 2]
+    return X, y, rng.uniform(0.5, 2.0, n)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"method": "random"},
+        {"method": "random", "ridge_selection": "gcv"},
+        {"method": "greedy", "refine_steps": 0},
+        {"method": "greedy", "refine_steps": 3},
+        {"method": "greedy", "greedy": "relaxed", "refine_steps": 0},
+    ],
+)
+@pytest.mark.parametrize("container", [sparse.csr_matrix, sparse.csc_array])
+def test_sparse_input_gives_the_dense_fit(params, container):
+    """Random features and greedy use X only through the affine map X @ W:
+    sparse and dense input give the same network."""
+    X, y, w = _sparse_data()
+    dense = ShallowUniversalApproximator(n_neurons=15, random_state=0, **params)
+    on_sparse = clone(dense).fit(container(X), y, sample_weight=w)
+    dense.fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(
+        on_sparse.hidden_weights_, dense.hidden_weights_, rtol=1e-7, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        on_sparse.predict(container(X)), dense.predict(X), rtol=1e-7, atol=1e-8
+    )
+    np.testing.assert_allclose(on_sparse.predict(X), dense.predict(X), atol=1e-8)
+
+
+@pytest.mark.parametrize("init", ["random", "greedy"])
+def test_sparse_input_trains_by_backprop(init):
+    """Backpropagation trains on X/s with the centring moved into the biases:
+    another parametrisation of the same network, so a different path to a fit
+    as good as the dense one."""
+    X, y, w = _sparse_data()
+    params = dict(method="backprop", init=init, n_neurons=15, max_iter=150)
+    dense = ShallowUniversalApproximator(random_state=0, **params).fit(X, y)
+    on_sparse = ShallowUniversalApproximator(random_state=0, **params).fit(
+        sparse.csr_matrix(X), y
+    )
+    assert on_sparse.n_iter_ > 0
+    assert on_sparse.score(sparse.csr_matrix(X), y) > 0.95
+    assert on_sparse.score(X, y) > dense.score(X, y) - 0.02
+
+
+def test_centred_sparse_operator_is_the_centred_matrix():
+    X, _, w = _sparse_data(n=50, d=4)
+    mean, scale = X.mean(axis=0), X.std(axis=0) + 0.5
+    D = standardise(sparse.csr_matrix(X), mean, scale)
+    dense = (X - mean) / scale
+    V = np.random.default_rng(1).normal(size=(4, 3))
+    C = np.random.default_rng(2).normal(size=(50, 2))
+    np.testing.assert_allclose(D @ V, dense @ V, atol=1e-12)
+    np.testing.assert_allclose(D @ V[:, 0], dense @ V[:, 0], atol=1e-12)
+    np.testing.assert_allclose(D.T @ C, dense.T @ C, atol=1e-12)
+    np.testing.assert_allclose(D.T @ C[:, 0], dense.T @ C[:, 0], atol=1e-12)
+    np.testing.assert_allclose(second_moment(D, w), second_moment(dense, w), atol=1e-10)
+
+
+def test_sparse_tag_is_set():
+    assert ShallowUniversalApproximator().__sklearn_tags__().input_tags.sparse

@@ -28,7 +28,8 @@ multithreaded speed.
 
 import numpy as np
 from scipy.linalg import get_blas_funcs, get_lapack_funcs, solve_triangular
-from threadpoolctl import threadpool_limits
+
+from sklearn_mathdl.utils._threads import blas_threads_for
 
 DEFAULT_BLOCK = 2048
 
@@ -71,7 +72,7 @@ def panel_cholesky(panels):
         # The w x w tile is factored on one thread: OpenBLAS 0.3.31's threaded
         # potrf was 30 times slower than its serial one on a 2000 x 2000 tile
         # here (AMD Zen 4, loaded machine), for only w^3/3 flops.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with blas_threads_for(w * w, 1):
             _, info = potrf(diag, lower=0, overwrite_a=1, clean=1)
         if info != 0:
             return row + int(info)
@@ -104,6 +105,10 @@ def panel_solve(panels, Y):
 
     ``Y`` has shape ``(n,)`` or ``(n, t)``; returns a new array of its shape.
     """
+    if len(panels) == 1:  # one LAPACK call (no per-panel bookkeeping)
+        (potrs,) = get_lapack_funcs(("potrs",), dtype=panels[0].dtype)
+        Z, info = potrs(panels[0], np.asarray(Y, dtype=panels[0].dtype), lower=0)
+        return Z
     Z = np.array(Y, dtype=panels[0].dtype, copy=True)
     one_d = Z.ndim == 1
     if one_d:

@@ -35,9 +35,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve, cholesky, solve_triangular
-from threadpoolctl import threadpool_limits
 
-from sklearn_mathdl.utils._threads import blas_thread_limit
+from sklearn_mathdl.utils._threads import blas_thread_limit, single_blas_thread
 
 
 def block_rows(n_cols, itemsize, budget=2**21):
@@ -66,7 +65,7 @@ class KernelColumns:
         workers = blas_thread_limit()
         if workers == 1:
             return [fn(b) for b in self.bounds]
-        with threadpool_limits(limits=1, user_api="blas"):
+        with single_blas_thread():
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 return list(pool.map(fn, self.bounds))
 

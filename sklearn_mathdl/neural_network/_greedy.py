@@ -59,6 +59,7 @@ import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.optimize import minimize
 
+from sklearn_mathdl.neural_network._affine import second_moment
 from sklearn_mathdl.neural_network._random_features import sample_ramps
 
 
@@ -163,7 +164,7 @@ def greedy_fit(
         H_val = np.empty((X_val.shape[0], n_neurons))
     k, failures = 0, 0
     objective = _Correlation(X, r, weights, activation)
-    cov = (X * weights[:, None]).T @ X
+    cov = second_moment(X, weights)
     while k < n_neurons and failures < 5:
         objective.r = r
         theta, _ = _best_candidate(

@@ -4,15 +4,18 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.sparsefuncs import mean_variance_axis
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
     validate_data,
 )
 
+from sklearn_mathdl.neural_network._affine import second_moment, standardise
 from sklearn_mathdl.neural_network._greedy import greedy_fit
 from sklearn_mathdl.neural_network._multilayer_perceptron import MLPRegressor
 from sklearn_mathdl.neural_network._network import DenseNetwork
@@ -34,6 +37,14 @@ from sklearn_mathdl.utils._threads import blas_threads
 _GREEDY_ACTIVATIONS = "sigmoid, tanh, relu, relu_squared or relu_cubed"
 # Ridge (standardised units) of the output layer that backpropagation starts from.
 _START_RIDGE = 1e-2
+
+
+def _weighted_moments(X, weights):
+    """Weighted mean and variance of each column (``weights`` sum to 1)."""
+    if sparse.issparse(X):
+        return mean_variance_axis(X, axis=0, weights=weights)
+    mean = weights @ X
+    return mean, weights @ (X - mean) ** 2
 
 
 def _check_elementwise(activation):
@@ -373,7 +384,15 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
             )
 
     def _backprop(self, Xs, Ys, sample_weight, hidden, output, activation, n_iter, rng):
-        """Train every parameter with the shared machinery, from the given layers."""
+        """Train every parameter with the shared machinery, from the given layers.
+
+        A centred sparse design is trained on as :math:`Z = X S^{-1}` (sparse),
+        the centring moved into the biases: :math:`b' = b - W c`.
+        """
+        shift = getattr(Xs, "shift", None)
+        if shift is not None:
+            Xs = Xs.scaled
+            hidden = (hidden[0], hidden[1] - hidden[0] @ shift)
         init = FixedInitializer(
             ((hidden[0].T.copy(), hidden[1]), (output[0], output[1]))
         )
@@ -401,6 +420,8 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
             np.asarray(a, dtype=np.float64)
             for a in (net.coefs[0], net.intercepts[0], net.coefs[1], net.intercepts[1])
         )
+        if shift is not None:
+            b1 = b1 + W1.T @ shift
         return (W1.T, b1), (W2.reshape(-1, Ys.shape[1]), b2), model
 
     # ----------------------------------------------------------------- tags
@@ -408,6 +429,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
+        tags.input_tags.sparse = True
         return tags
 
     # -------------------------------------------------------------- fitting
@@ -416,7 +438,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
         X_val, y_val : array-like, default=None
@@ -453,7 +475,9 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         Y = y.reshape(y.shape[0], -1)
         if X_val is not None:
             self._check_targets(y_val)
-            X_val = validate_data(self, X_val, reset=False, dtype=np.float64)
+            X_val = validate_data(
+                self, X_val, reset=False, accept_sparse="csr", dtype=np.float64
+            )
             Y_val = np.asarray(y_val, dtype=np.float64).reshape(X_val.shape[0], -1)
             if Y_val.shape[1] != Y.shape[1]:
                 raise ValueError(
@@ -461,16 +485,16 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
                 )
 
         # Standardise with the weighted moments (integer weights == repeats).
-        x_mean = omega @ X
-        x_std = np.sqrt(np.maximum(omega @ (X - x_mean) ** 2, 0))
+        x_mean, x_var = _weighted_moments(X, omega)
+        x_std = np.sqrt(np.maximum(x_var, 0))
         x_std = np.where(x_std > 1e-12 * np.maximum(1, np.abs(x_mean)), x_std, 1.0)
         y_mean = omega @ Y
         y_std = np.sqrt(np.maximum(omega @ (Y - y_mean) ** 2, 0))
         y_std = np.where(y_std > 1e-12 * np.maximum(1, np.abs(y_mean)), y_std, 1.0)
-        Xs = (X - x_mean) / x_std
+        Xs = standardise(X, x_mean, x_std)
         Ys = (Y - y_mean) / y_std
         if X_val is not None:
-            validation = ((X_val - x_mean) / x_std, (Y_val - y_mean) / y_std)
+            validation = (standardise(X_val, x_mean, x_std), (Y_val - y_mean) / y_std)
 
         rng = check_random_state(self.random_state)
         curve, n_iter, loss_curve = None, 0, []
@@ -499,7 +523,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
                 if self.method == "greedy":
                     curve = {"n_neurons": np.arange(1, W.shape[0] + 1), **raw_curve}
             else:
-                cov = (Xs * omega[:, None]).T @ Xs
+                cov = second_moment(Xs, omega)
                 W, b = sample_ramps(cov, self.n_neurons, self.weight_scale, rng)
                 H = np.asarray(activation.forward(Xs @ W.T + b), dtype=np.float64)
                 if self.method == "random" and self.ridge_selection == "gcv":
@@ -570,7 +594,13 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
 
     def _validate_training_data(self, X, y):
         return validate_data(
-            self, X, y, dtype=np.float64, multi_output=True, y_numeric=True
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            dtype=np.float64,
+            multi_output=True,
+            y_numeric=True,
         )
 
     # ----------------------------------------------------------- prediction
@@ -582,7 +612,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         check_is_fitted(self, "network_")
-        X = validate_data(self, X, reset=False, dtype=np.float64)
+        X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float64)
         with np.errstate(over="ignore", under="ignore"):
             out = self.network_.forward(X)
         return out[:, 0] if self._single_output else out

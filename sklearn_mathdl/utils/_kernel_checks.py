@@ -10,10 +10,13 @@ semi-definite,
 
 (Mercer / Moore–Aronszajn: exactly the kernels that are reproducing kernels
 of a Hilbert space), with ``k(X, Y)`` consistent with ``k(Y, X).T`` and
-``diag(X)`` with the diagonal of ``k(X)``.
+``diag(X)`` with the diagonal of ``k(X)``; a kernel that declares
+``accepts_sparse = True`` must give on ``scipy.sparse`` rows the matrix it
+gives on the same rows dense.
 """
 
 import numpy as np
+from scipy import sparse
 
 from sklearn_mathdl.plugins import get_kernel
 from sklearn_mathdl.plugins._base import Plugin
@@ -27,8 +30,46 @@ def _close(a, b, tol):
     return a.shape == b.shape and bool(np.all(np.abs(a - b) <= tol * scale))
 
 
+def _dense(K):
+    return K.toarray() if sparse.issparse(K) else np.asarray(K)
+
+
+def _check_sparse(label, kern, X, Y, tol):
+    """A kernel declaring ``accepts_sparse`` equals itself on dense rows."""
+    X = X * (np.abs(X) > 0.5)  # about 40% zeros, stored or not
+    Y = Y * (np.abs(Y) > 0.5)
+    calls = {
+        "k(X)": lambda A, B: kern(A),
+        "k(X, Y)": lambda A, B: kern(A, B),
+        "k(X, Y) with Y dense": lambda A, B: kern(A, Y),
+    }
+    for fmt in ("csr", "csc"):
+        Xs, Ys = sparse.csr_matrix(X).asformat(fmt), sparse.csr_matrix(Y).asformat(fmt)
+        for call, fn in calls.items():
+            try:
+                got = _dense(fn(Xs, Ys))
+            except Exception as exc:
+                raise AssertionError(
+                    f"{label}: declares accepts_sparse = True but {call} on "
+                    f"{fmt.upper()} input raised {type(exc).__name__}: {exc}. "
+                    "Handle scipy.sparse rows, or declare accepts_sparse = False."
+                ) from exc
+            want = _dense(fn(X, Y))
+            if not _close(got, want, tol):
+                raise AssertionError(
+                    f"{label}: declares accepts_sparse = True but {call} on "
+                    f"{fmt.upper()} input differs from the same rows dense."
+                )
+        diag = getattr(kern, "diag", None)
+        if diag is not None and not _close(_dense(diag(Xs)), diag(X), tol):
+            raise AssertionError(
+                f"{label}: declares accepts_sparse = True but diag on "
+                f"{fmt.upper()} input differs from the same rows dense."
+            )
+
+
 def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0):
-    """Check a kernel plugin: symmetry, definiteness, consistency, dtype.
+    """Check a kernel plugin: symmetry, definiteness, consistency, dtype, sparse.
 
     On random points (standard normal, and the same scaled by 3):
 
@@ -38,7 +79,10 @@ def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0
     - the smallest eigenvalue of ``k(X)`` is at least
       ``-tol * max(1, largest)``, unless the kernel declares
       ``indefinite = True`` (like the sigmoid kernel);
-    - a package plugin keeps float32 input in float32.
+    - a package plugin keeps float32 input in float32;
+    - a kernel declaring ``accepts_sparse = True`` gives on CSR and CSC rows
+      (``k(X)``, ``k(X, Y)``, ``k(X, Y_dense)``, ``diag``) what it gives on
+      the same rows dense.
 
     Parameters
     ----------
@@ -49,6 +93,12 @@ def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0
         Relative tolerance of the equalities and of the eigenvalue test.
     random_state : int, default=0
 
+    Returns
+    -------
+    report : dict
+        ``{"accepts_sparse": bool}``: whether the kernel takes
+        ``scipy.sparse`` input (checked when true).
+
     Raises
     ------
     AssertionError
@@ -58,7 +108,10 @@ def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0
     --------
     >>> import numpy as np
     >>> from sklearn_mathdl.utils import check_kernel
-    >>> check_kernel("rbf")  # silent: a valid kernel
+    >>> check_kernel("rbf")  # a valid kernel, which takes sparse input
+    {'accepts_sparse': True}
+    >>> check_kernel("periodic")
+    {'accepts_sparse': False}
     >>> class Broken:
     ...     def __call__(self, X, Y=None):
     ...         Y = X if Y is None else Y
@@ -116,3 +169,13 @@ def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0
                 f"{label}: turns float32 input into {out.dtype}; compute in the "
                 "input's dtype (multiply by Python floats)."
             )
+    accepts_sparse = bool(getattr(kern, "accepts_sparse", False))
+    if accepts_sparse:
+        _check_sparse(label, kern, base, rng.normal(size=(7, n_features)), tol)
+        if isinstance(kern, Plugin):
+            out = _dense(kern(sparse.csr_matrix(base, dtype=np.float32)))
+            if out.dtype != np.float32:
+                raise AssertionError(
+                    f"{label}: turns sparse float32 input into {out.dtype}."
+                )
+    return {"accepts_sparse": accepts_sparse}

@@ -13,11 +13,14 @@ many small fits of a grid search. A BLAS library loaded later is picked up by
 """
 
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from threadpoolctl import ThreadpoolController
 
 _controller = None
+# Below this many matrix entries a problem is left to the BLAS as it is:
+# entering a limit (tens of microseconds) would cost more than it can save.
+SMALL_PROBLEM = 2**18
 
 
 def _blas():
@@ -67,3 +70,24 @@ def blas_threads(wanted=None):
     """Context manager: run BLAS with :func:`blas_thread_limit` (``wanted``) threads."""
     with _blas().limit(limits=blas_thread_limit(wanted)):
         yield
+
+
+def single_blas_thread():
+    """Context manager: BLAS on one thread, by the cached controller.
+
+    ``threadpoolctl.threadpool_limits(1)`` rescans the process's libraries on
+    every call (milliseconds); this costs microseconds.
+    """
+    return _blas().limit(limits=1)
+
+
+def blas_threads_for(entries, wanted=None):
+    """:func:`blas_threads` for a problem of ``entries`` matrix entries.
+
+    A small problem (fewer than ``SMALL_PROBLEM`` entries, e.g. a kernel
+    matrix of 500 samples) runs without entering a limit: a grid search of
+    thousands of small fits then pays nothing for thread control.
+    """
+    if entries < SMALL_PROBLEM:
+        return nullcontext()
+    return blas_threads(wanted)

@@ -102,14 +102,13 @@ def _is_texts(X):
     return hasattr(X, "__iter__")
 
 
-def _is_text_dtype(dtype, values):
-    """Whether a column of dtype ``dtype`` holding ``values`` is text."""
+def _holds_text(dtype, head):
+    """Whether a column of ``dtype`` holds text; ``head()`` gives its first
+    values, read only for an object column (which may hold numbers)."""
     kind = getattr(dtype, "kind", None)
     if kind in ("U", "S"):
         return True
-    if kind != "O":
-        return False
-    return any(map(isinstance, values, itertools.repeat(str)))
+    return kind == "O" and any(map(isinstance, head(), itertools.repeat(str)))
 
 
 def _one_text_column(X):
@@ -118,7 +117,8 @@ def _one_text_column(X):
     A pandas DataFrame of one text column (``df[["text"]]``) or an
     ``(n_samples, 1)`` array of str or object (a ``ColumnTransformer``
     passthrough) is one text per row; a 2-D input with several columns of which
-    any holds text raises, since only one text per sample can be read.
+    any holds text raises, since only one text per sample can be read. Only
+    the dtypes, and the first 1000 values of object columns, are read.
     """
     if sp.issparse(X) or getattr(X, "ndim", None) != 2:
         return None
@@ -127,7 +127,7 @@ def _one_text_column(X):
         text = [
             str(name)
             for j, (name, dtype) in enumerate(zip(columns, X.dtypes))
-            if _is_text_dtype(dtype, X.iloc[:1000, j])
+            if _holds_text(dtype, lambda j=j: X.iloc[:1000, j])
         ]
         if not text:
             return None
@@ -140,7 +140,7 @@ def _one_text_column(X):
             "one text, e.g. df['title'] + ' ' + df['body']."
         )
     X = np.asarray(X)
-    if not _is_text_dtype(X.dtype, X.ravel()[:1000]):
+    if not _holds_text(X.dtype, lambda: X[:1000].ravel()):
         return None
     if X.shape[1] == 1:
         return X[:, 0]
@@ -217,7 +217,9 @@ class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
     tokenizer : str or callable, default="word"
         A name of the ``tokenizer`` registry (``"word"``, ``"whitespace"``,
         or one registered with :func:`sklearn_mathdl.plugins.register_tokenizer`)
-        or any callable ``text -> list of str``.
+        or any callable ``text -> list of str``. Its output is checked in
+        ``fit``: anything but a list (or tuple) of str raises a ``TypeError``
+        naming the tokenizer and the text.
     lowercase : bool, default=True
         Lowercase texts before tokenising.
     ngram_range : tuple (min_n, max_n), default=(1, 1)
@@ -471,9 +473,13 @@ class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : iterable of str, or {array-like, sparse matrix} of shape (n_samples, n_features)
-            Raw texts (tokenised with ``tokenizer``, vocabulary built here), or
-            a count matrix (e.g. the output of a vectoriser).
+        X : iterable of str, one text column, or {array-like, sparse matrix} of shape (n_samples, n_features)
+            Raw texts (tokenised with ``tokenizer``, vocabulary built here):
+            a list, 1-D array or Series of str, or one text column in 2-D
+            form (a one-column DataFrame such as ``df[["text"]]``, or an
+            ``(n_samples, 1)`` array of str, as a ``ColumnTransformer``
+            passthrough gives); or a numeric count matrix (e.g. the output of
+            a vectoriser). Several text columns raise a ``ValueError``.
         y : array-like of shape (n_samples,)
             Scores (ratings), finite.
         sample_weight : array-like of shape (n_samples,), default=None

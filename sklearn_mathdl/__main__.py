@@ -1,13 +1,19 @@
-"""Command line: ``python -m sklearn_mathdl demo [--quick] [--figures DIR]``."""
+"""Command line: ``python -m sklearn_mathdl demo [--quick] [--figures DIR]``,
+``python -m sklearn_mathdl --version``."""
 
 import argparse
 import sys
+
+from sklearn_mathdl import __version__
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m sklearn_mathdl",
         description="The mathematics of deep learning as scikit-learn estimators.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="fit, compare and plot the estimators")

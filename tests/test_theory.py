@@ -1,5 +1,7 @@
 """sklearn_mathdl.theory: Barron's constant, Telgarsky's sawtooth, linear regions."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy.integrate import quad
@@ -142,7 +144,8 @@ def test_region_bounds():
     assert linear_region_bounds([7]) == (8, 8)
     # Montufar et al. 2014: floor(n/n0)^n0 per layer but the last.
     assert linear_region_bounds([4, 4], n_inputs=2) == (4 * 11, 11 * 11)
-    assert linear_region_bounds([1], n_inputs=2) == (0, 2)
+    # Narrower than the input: the network may read one input only (M_1).
+    assert linear_region_bounds([1], n_inputs=2) == (2, 2)
 
 
 @pytest.mark.parametrize("k", [3, 4])
@@ -174,3 +177,117 @@ def test_shallow_network_needs_exponentially_many_neurons(k):
 
 def test_theory_is_importable_from_the_package():
     assert theory.telgarsky_sawtooth is telgarsky_sawtooth
+
+
+@pytest.mark.parametrize("n", [2.5, 0, -3, True, "4", [1, 2.5], [], np.array([4.0])])
+def test_barron_bound_refuses_non_integer_units(n):
+    with pytest.raises(ValueError, match="n must hold positive integers"):
+        barron_bound(1.0, 1.0, n)
+
+
+def test_barron_bound_arguments():
+    assert barron_bound(1.0, 2.0, np.int64(4)) == pytest.approx(4.0)
+    for C_f, r in [(np.nan, 1.0), (-1.0, 1.0), ("1", 1.0)]:
+        with pytest.raises(ValueError, match="C_f must be a number >= 0"):
+            barron_bound(C_f, r, 3)
+    for r in (np.inf, -0.5, np.nan, None):
+        with pytest.raises(ValueError, match="r must be a finite number >= 0"):
+            barron_bound(1.0, r, 3)
+    # A divergent moment (radial_barron_constant's inf): no bound.
+    assert barron_bound(np.inf, 1.0, 5) == np.inf
+    np.testing.assert_array_equal(barron_bound(np.inf, 1.0, [1, 2]), [np.inf] * 2)
+
+
+@pytest.mark.parametrize(
+    "g, d",
+    [
+        # h = rho^3 / (1 + rho^2)^2 ~ 1/rho: scipy's quad alone gave 1815.4
+        (lambda rho: 1 / (1 + rho**2) ** 2, 3),
+        # exp(-|x|) in d = 1 and d = 2 (a kink at 0): h ~ 1/(pi rho)
+        (lambda rho: 1 / (np.pi * (1 + rho**2)), 1),
+        (lambda rho: 1 / (2 * np.pi) / (1 + rho**2) ** 1.5, 2),
+        # the indicator of [-1, 1]: |sin rho| / (pi rho), h does not decay
+        (lambda rho: abs(np.sin(rho)) / (np.pi * rho), 1),
+        # integrable at infinity, not at 0: h = exp(-rho) / rho
+        (lambda rho: np.exp(-rho) / rho**2, 1),
+    ],
+)
+def test_radial_barron_constant_divergent_is_inf(g, d):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no IntegrationWarning reaches the user
+        assert radial_barron_constant(g, d) == np.inf
+
+
+def test_radial_barron_constant_slow_but_finite():
+    # h = rho / (1 + rho)^2.2 ~ rho^-1.2: finite, B(2, 0.2) = G(2) G(0.2) / G(2.2).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = radial_barron_constant(lambda rho: (1 + rho) ** -2.2, 1)
+    assert value == pytest.approx(2 * gamma(2) * gamma(0.2) / gamma(2.2), rel=1e-6)
+    # Integrable singularity at 0: h = exp(-rho) rho^-1/2, Gamma(1/2) = sqrt(pi).
+    assert radial_barron_constant(
+        lambda rho: np.exp(-rho) / rho**1.5, 1
+    ) == pytest.approx(2 * np.sqrt(np.pi), rel=1e-8)
+
+
+def test_radial_barron_constant_errors():
+    with pytest.raises(ValueError, match="d must be an integer >= 1, got 2.5"):
+        radial_barron_constant(np.exp, 2.5)
+    with pytest.raises(ValueError, match="f_hat must be a callable"):
+        radial_barron_constant(1.0, 1)
+    with pytest.raises(ValueError, match="f_hat returned nan"):
+        radial_barron_constant(lambda rho: np.nan, 1)
+    # Convergent but too oscillatory for quad: an error with the estimate, no
+    # IntegrationWarning and no silently wrong number.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"converges but quadrature.*\+-"):
+            radial_barron_constant(
+                lambda rho: abs(np.sin(1000 * rho)) * np.exp(-rho) / (1 + rho), 1
+            )
+
+
+def test_region_bounds_at_least_one_and_ordered():
+    # Widths below the input dimension: Montufar's count for one input.
+    assert linear_region_bounds([2, 2], n_inputs=3) == (6, 16)
+    for sizes in ([1], [1, 1], [2, 1, 3], [5, 5], [3, 7, 2]):
+        for n0 in (1, 2, 3, 6):
+            lower, upper = linear_region_bounds(sizes, n_inputs=n0)
+            assert 2 <= lower <= upper, (sizes, n0)
+
+
+def test_region_lower_bound_is_reached():
+    """Random one-input networks of widths (2, 2) reach the lower bound."""
+    relu, ident = get_activation("relu"), get_activation("identity")
+    rng = np.random.RandomState(0)
+    lower, upper = linear_region_bounds([2, 2])
+    best = 0
+    for _ in range(500):
+        net = DenseNetwork([1, 2, 2, 1], [relu, relu, ident], np.float64)
+        for array in (*net.coefs, *net.intercepts):
+            array[...] = rng.standard_normal(array.shape)
+        best = max(best, count_linear_regions(net, -20.0, 20.0))
+    assert lower <= best <= upper
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: linear_region_bounds([2, 2.5]), "hidden_layer_sizes must be"),
+        (lambda: linear_region_bounds([2, 0]), "hidden_layer_sizes must be"),
+        (lambda: linear_region_bounds([True, 2]), "hidden_layer_sizes must be"),
+        (lambda: linear_region_bounds([]), "hidden_layer_sizes must be"),
+        (lambda: linear_region_bounds([2], n_inputs=1.5), "n_inputs must be"),
+        (lambda: linear_region_bounds([2], n_inputs=0), "n_inputs must be"),
+        (
+            lambda: count_linear_regions(telgarsky_sawtooth(1), 0.0, 1.0, tol=-1),
+            "tol must be",
+        ),
+        (lambda: count_linear_regions(telgarsky_sawtooth(1), 0.0, np.inf), "high"),
+        (lambda: gaussian_barron_constant(2.0), "d must be an integer"),
+        (lambda: telgarsky_sawtooth(2.5), "'k' parameter"),
+    ],
+)
+def test_theory_argument_errors(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -102,6 +102,85 @@ def _is_texts(X):
     return hasattr(X, "__iter__")
 
 
+def _holds_text(dtype, head):
+    """Whether a column of ``dtype`` holds text; ``head()`` gives its first
+    values, read only for an object column (which may hold numbers)."""
+    kind = getattr(dtype, "kind", None)
+    if kind in ("U", "S"):
+        return True
+    return kind == "O" and any(map(isinstance, head(), itertools.repeat(str)))
+
+
+def _one_text_column(X):
+    """The texts of a 2-D input of one text column, else None.
+
+    A pandas DataFrame of one text column (``df[["text"]]``) or an
+    ``(n_samples, 1)`` array of str or object (a ``ColumnTransformer``
+    passthrough) is one text per row; a 2-D input with several columns of which
+    any holds text raises, since only one text per sample can be read. Only
+    the dtypes, and the first 1000 values of object columns, are read.
+    """
+    if sp.issparse(X) or getattr(X, "ndim", None) != 2:
+        return None
+    columns = getattr(X, "columns", None)
+    if columns is not None:  # a DataFrame: one dtype per column
+        text = [
+            str(name)
+            for j, (name, dtype) in enumerate(zip(columns, X.dtypes))
+            if _holds_text(dtype, lambda j=j: X.iloc[:1000, j])
+        ]
+        if not text:
+            return None
+        if X.shape[1] == 1:
+            return X.iloc[:, 0].tolist()
+        raise ValueError(
+            f"X is a DataFrame with {X.shape[1]} columns, of which {text} hold "
+            "text: LeastSquaresSentiment reads one text per sample. Select the "
+            "text column (df[['text']] or df['text']), or join the columns into "
+            "one text, e.g. df['title'] + ' ' + df['body']."
+        )
+    X = np.asarray(X)
+    if not _holds_text(X.dtype, lambda: X[:1000].ravel()):
+        return None
+    if X.shape[1] == 1:
+        return X[:, 0]
+    raise ValueError(
+        f"X is a 2-D array of shape {X.shape} holding text: LeastSquaresSentiment "
+        "reads one text per sample, as shape (n_samples,) or (n_samples, 1). "
+        "Select one column, or join the columns into one text per sample."
+    )
+
+
+def _analyzer(vectorizer):
+    """The text -> features function of a vectorizer (or a one-step pipeline
+    of one), or None."""
+    steps = getattr(vectorizer, "steps", None)
+    if steps is not None and len(steps) == 1:
+        vectorizer = steps[0][1]
+    build = getattr(vectorizer, "build_analyzer", None)
+    return None if build is None else build()
+
+
+def _vectorizer_names(vectorizer, n_features):
+    """The feature names of a fitted vectorizer, checked against ``coef_``."""
+    if not hasattr(vectorizer, "get_feature_names_out"):
+        raise TypeError(
+            f"vectorizer must be the fitted transformer that made the counts "
+            f"(e.g. pipe[:-1] of make_pipeline(CountVectorizer(), "
+            f"LeastSquaresSentiment())), with get_feature_names_out; got "
+            f"{type(vectorizer).__name__}."
+        )
+    names = np.asarray(vectorizer.get_feature_names_out(), dtype=object)
+    if names.shape != (n_features,):
+        raise ValueError(
+            f"The vectorizer has {names.shape[0]} output features but this "
+            f"LeastSquaresSentiment has {n_features} scores: pass the "
+            "vectorizer fitted together with it (the steps before it in the "
+            "pipeline)."
+        )
+    return names
+
+
 class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
     r"""Word sentiment scores by (ridge) least squares on word counts.
 
@@ -138,7 +217,9 @@ class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
     tokenizer : str or callable, default="word"
         A name of the ``tokenizer`` registry (``"word"``, ``"whitespace"``,
         or one registered with :func:`sklearn_mathdl.plugins.register_tokenizer`)
-        or any callable ``text -> list of str``.
+        or any callable ``text -> list of str``. Its output is checked in
+        ``fit``: anything but a list (or tuple) of str raises a ``TypeError``
+        naming the tokenizer and the text.
     lowercase : bool, default=True
         Lowercase texts before tokenising.
     ngram_range : tuple (min_n, max_n), default=(1, 1)
@@ -332,6 +413,9 @@ class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
 
     def _design(self, X, y, *, reset):
         """(C, y, fitted-on-texts?) from texts or a count matrix."""
+        column = _one_text_column(X)
+        if column is not None:
+            X = column
         if _is_texts(X):
             texts = check_texts(X)
             y = self._check_y(y, len(texts))
@@ -389,9 +473,13 @@ class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : iterable of str, or {array-like, sparse matrix} of shape (n_samples, n_features)
-            Raw texts (tokenised with ``tokenizer``, vocabulary built here), or
-            a count matrix (e.g. the output of a vectoriser).
+        X : iterable of str, one text column, or {array-like, sparse matrix} of shape (n_samples, n_features)
+            Raw texts (tokenised with ``tokenizer``, vocabulary built here):
+            a list, 1-D array or Series of str, or one text column in 2-D
+            form (a one-column DataFrame such as ``df[["text"]]``, or an
+            ``(n_samples, 1)`` array of str, as a ``ColumnTransformer``
+            passthrough gives); or a numeric count matrix (e.g. the output of
+            a vectoriser). Several text columns raise a ``ValueError``.
         y : array-like of shape (n_samples,)
             Scores (ratings), finite.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -571,6 +659,9 @@ class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
     # ----------------------------------------------------------- prediction
     def _count_matrix(self, X):
         """Count matrix of ``X`` in the fitted columns."""
+        column = _one_text_column(X)
+        if column is not None:
+            X = column
         if _is_texts(X):
             if not hasattr(self, "vocabulary_"):
                 raise ValueError(
@@ -632,43 +723,101 @@ class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
             return names
         return _check_feature_names_in(self, input_features)
 
-    def top_words(self, n=20):
+    def _names(self, vectorizer):
+        if vectorizer is None:
+            return self.get_feature_names_out()
+        return _vectorizer_names(vectorizer, len(self.coef_))
+
+    def top_words(self, n=20, *, vectorizer=None):
         """The ``n`` most positive and ``n`` most negative features.
+
+        Parameters
+        ----------
+        n : int, default=20
+            Number of features on each side.
+        vectorizer : fitted transformer, default=None
+            For a model fitted on counts made by a vectorizer (scikit-learn
+            passes no column names through a sparse matrix): the transformer
+            that made them, whose ``get_feature_names_out()`` names the
+            columns, e.g. ``pipe[:-1]`` or ``pipe[0]`` of
+            ``pipe = make_pipeline(CountVectorizer(), LeastSquaresSentiment())``.
+            Default: :meth:`get_feature_names_out` (the vocabulary of a text
+            fit, ``x0, x1, ...`` for unnamed counts).
 
         Returns
         -------
         TopWords
             ``positive``: list of ``(word, score)``, highest first;
             ``negative``: lowest first.
+
+        Examples
+        --------
+        >>> from sklearn.feature_extraction.text import CountVectorizer
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sklearn_mathdl import LeastSquaresSentiment
+        >>> pipe = make_pipeline(CountVectorizer(), LeastSquaresSentiment(0.1))
+        >>> pipe = pipe.fit(["loved it", "hated it"], [2.0, -2.0])
+        >>> pipe[-1].top_words(1, vectorizer=pipe[:-1]).positive[0][0]
+        'loved'
         """
         check_is_fitted(self)
-        if not (isinstance(n, numbers.Integral) and n >= 1):
+        if not (isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1):
             raise ValueError(f"n must be a positive integer, got {n!r}.")
-        names = self.get_feature_names_out()
+        names = self._names(vectorizer)
         order = np.argsort(-self.coef_, kind="stable")
         pos = [(str(names[j]), float(self.coef_[j])) for j in order[:n]]
         neg = [(str(names[j]), float(self.coef_[j])) for j in order[::-1][:n]]
         return TopWords(pos, neg)
 
-    def explain(self, text):
+    def explain(self, text, *, vectorizer=None):
         """Each token's (and n-gram's) contribution to the score of ``text``.
 
         Unseen features contribute 0; with ``binary=True`` only the first
         occurrence of a feature does. ``intercept + sum(contributions)`` equals
         ``predict([text])[0]``.
 
+        Parameters
+        ----------
+        text : str
+            One raw text.
+        vectorizer : fitted transformer, default=None
+            Needed when the model was fitted on counts (in a pipeline after a
+            vectorizer): the transformer that made them (``pipe[:-1]``), with
+            ``transform([text])`` and ``get_feature_names_out()``. Each
+            distinct feature of ``text`` is then listed once, contributing
+            its value in the transformed row (a count, or a tf-idf weight)
+            times its score, in order of first appearance when the vectorizer
+            (or a one-step pipeline of it) has
+            ``build_analyzer`` (``CountVectorizer``, ``TfidfVectorizer``), and
+            ``intercept + sum(contributions)`` equals ``pipe.predict([text])[0]``.
+
         Returns
         -------
         Explanation
             ``tokens``, ``contributions``, ``intercept``, ``prediction``;
             ``print`` gives the table ``"loved +1.10 the +0.10 ... = 2.70"``.
+
+        Examples
+        --------
+        >>> from sklearn.feature_extraction.text import CountVectorizer
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sklearn_mathdl import LeastSquaresSentiment
+        >>> pipe = make_pipeline(CountVectorizer(), LeastSquaresSentiment(0.1))
+        >>> pipe = pipe.fit(["loved it", "hated it"], [2.0, -2.0])
+        >>> print(pipe[-1].explain("Loved it, loved it", vectorizer=pipe[:-1]))
+        loved +3.64 it +0.00 (intercept +0.00) = 3.64
         """
         check_is_fitted(self)
+        (text,) = check_texts([text], input_name="text")
+        if vectorizer is not None:
+            return self._explain_counts(text, vectorizer)
         if not hasattr(self, "vocabulary_"):
             raise ValueError(
-                "explain needs a vocabulary: fit this LeastSquaresSentiment on texts."
+                "explain needs a vocabulary: this LeastSquaresSentiment was "
+                "fitted on a count matrix. Pass the fitted vectorizer that made "
+                "the counts, model.explain(text, vectorizer=pipe[:-1]), or fit "
+                "it on texts."
             )
-        (text,) = check_texts([text], input_name="text")
         features = analyze(
             text,
             get_tokenizer(self.tokenizer),
@@ -685,3 +834,26 @@ class LeastSquaresSentiment(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
             contributions[k] = self.coef_[j]
         prediction = self.intercept_ + float(contributions.sum())
         return Explanation(features, contributions, self.intercept_, prediction)
+
+    def _explain_counts(self, text, vectorizer):
+        """``explain`` through the vectorizer that made the fitted counts."""
+        names = _vectorizer_names(vectorizer, len(self.coef_))
+        row = self._count_matrix(vectorizer.transform([text]))
+        row = sp.csr_matrix(row)
+        columns, values = row.indices, row.data
+        analyzer = _analyzer(vectorizer)
+        if analyzer is not None:
+            first = {}
+            for k, feature in enumerate(analyzer(text)):
+                first.setdefault(feature, k)
+            rank = [first.get(names[j], len(first)) for j in columns.tolist()]
+            sort = np.argsort(rank, kind="stable")
+            columns, values = columns[sort], values[sort]
+        contributions = values * self.coef_[columns]
+        prediction = self.intercept_ + float(contributions.sum())
+        return Explanation(
+            [str(names[j]) for j in columns.tolist()],
+            contributions,
+            self.intercept_,
+            prediction,
+        )

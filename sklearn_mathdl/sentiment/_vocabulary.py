@@ -81,12 +81,69 @@ def check_texts(texts, input_name="X"):
     return texts
 
 
+def _tokenizer_name(tokenizer):
+    """How an error names a tokenizer: a function by its name, else its repr."""
+    if getattr(tokenizer, "__name__", None) and not hasattr(tokenizer, "get_params"):
+        module = getattr(tokenizer, "__module__", None)
+        name = getattr(tokenizer, "__qualname__", tokenizer.__name__)
+        return f"{module}.{name}" if module else name
+    return repr(tokenizer)
+
+
+def _bad_output_error(tokenizer, source, output, token=None):
+    """The TypeError for a tokenizer that returned ``output`` for ``source``."""
+    what = (
+        f"the token {token!r} ({type(token).__name__})"
+        if token is not None
+        else f"{type(output).__name__} {output!r:.60}"
+    )
+    return TypeError(
+        f"The tokenizer {_tokenizer_name(tokenizer)} returned {what} for the "
+        f"text {source!r:.60}: a tokenizer must return a list (or tuple) of "
+        "str, one str per token. Fix the tokenizer, e.g. return text.split() "
+        "rather than a str, or [str(t) for t in tokens]."
+    )
+
+
+def check_token_lists(lists, tokenizer, sources):
+    """Raise unless every item of ``lists`` is a list or tuple.
+
+    ``sources[i]`` is the text ``lists[i]`` came from (named in the error).
+    The tokens themselves are checked once per distinct token, by
+    :func:`check_tokens`. One C-level pass over the lists.
+    """
+    if all(map(isinstance, lists, itertools.repeat(list | tuple))):
+        return
+    i = next(i for i, out in enumerate(lists) if not isinstance(out, list | tuple))
+    raise _bad_output_error(tokenizer, sources[i], lists[i])
+
+
+def check_tokens(tokens, tokenizer, sources, lowercase=False):
+    """Raise unless every distinct token is a str, naming a text that gave one.
+
+    ``tokens`` are the distinct tokens of ``sources``; the texts are
+    tokenised again only on the error path, to find one with the bad token.
+    """
+    if all(map(isinstance, tokens, itertools.repeat(str))):
+        return
+    bad = next(t for t in tokens if not isinstance(t, str))
+    for source in sources:
+        if any(
+            type(t) is type(bad) and t == bad
+            for t in tokenizer(source.lower() if lowercase else source)
+        ):
+            raise _bad_output_error(tokenizer, source, None, token=bad)
+    raise _bad_output_error(tokenizer, "?", None, token=bad)
+
+
 def analyze(text, tokenizer, lowercase=True, ngram_range=(1, 1)):
     """Features of one text in order: its tokens, then its bigrams, and so on.
 
     The reference (per-text) path: :func:`count_texts` gives the same counts.
     """
     tokens = tokenizer(text.lower() if lowercase else text)
+    check_token_lists([tokens], tokenizer, [text])
+    check_tokens(tokens, tokenizer, [text], lowercase)
     min_n, max_n = ngram_range
     features = []
     for n in range(min_n, max_n + 1):
@@ -125,6 +182,8 @@ def _chunk_ids(texts, lowercase, tokenizer, batch_size=50_000):
                 lists = [split(t.lower()) for t in batch]
             else:
                 lists = [split(t) for t in batch]
+        if tokenizer is not None:
+            check_token_lists(lists, tokenizer, batch)
         lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         all_ids.append(
             np.fromiter(
@@ -136,7 +195,10 @@ def _chunk_ids(texts, lowercase, tokenizer, batch_size=50_000):
         all_lengths.append(lengths)
     if not all_ids:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), []
-    return np.concatenate(all_ids), np.concatenate(all_lengths), list(vocab)
+    names = list(vocab)
+    if tokenizer is not None:
+        check_tokens(names, tokenizer, texts, lowercase)
+    return np.concatenate(all_ids), np.concatenate(all_lengths), names
 
 
 def _merge(parts):
@@ -171,6 +233,7 @@ def _token_ids_generic(texts, tokenizer, lowercase, n_jobs):
     vocab = defaultdict()
     vocab.default_factory = vocab.__len__
     per_chunk = [tokenizer(chunk) for chunk in names]
+    check_token_lists(per_chunk, tokenizer, names)
     counts = np.fromiter(map(len, per_chunk), np.int64, len(per_chunk))
     flat = np.fromiter(
         map(vocab.__getitem__, itertools.chain.from_iterable(per_chunk)),
@@ -178,6 +241,7 @@ def _token_ids_generic(texts, tokenizer, lowercase, n_jobs):
         int(counts.sum()),
     )
     tokens = list(vocab)
+    check_tokens(tokens, tokenizer, names)
     if np.all(counts == 1):
         return flat[ids], lengths, tokens
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])

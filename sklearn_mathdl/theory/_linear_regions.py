@@ -46,6 +46,7 @@ import numpy as np
 
 from sklearn_mathdl.neural_network.activations import Identity, LeakyReLU, ReLU
 from sklearn_mathdl.plugins import get_activation
+from sklearn_mathdl.theory._validation import check_nonnegative, check_positive_integer
 
 _SKLEARN_ACTIVATIONS = {"relu": "relu", "identity": "identity"}
 
@@ -133,6 +134,7 @@ def linear_pieces(model, low, high, tol=1e-9):
             raise ValueError(f"{name} must be a finite number, got {value!r}.")
     if not low < high:
         raise ValueError(f"Need low < high, got low={low}, high={high}.")
+    tol = check_nonnegative(tol, "tol")
     layers = _layers(model)
     eps = 1e-12 * (high - low)
     breaks = np.array([low, high], dtype=np.float64)
@@ -193,29 +195,52 @@ def count_linear_regions(model, low, high, tol=1e-9):
     return len(linear_pieces(model, low, high, tol=tol)[1])
 
 
+def _montufar_count(sizes, n0):
+    r""":math:`\prod_{l<L} \lfloor n_l / n_0 \rfloor^{n_0} \sum_{j \le n_0} \binom{n_L}{j}`."""
+    return prod((n // n0) ** n0 for n in sizes[:-1]) * sum(
+        comb(sizes[-1], j) for j in range(n0 + 1)
+    )
+
+
 def linear_region_bounds(hidden_layer_sizes, n_inputs=1):
     r"""Lower and upper bounds on the maximal number of linear regions.
 
     For hidden widths :math:`n_1, \dots, n_L` on :math:`n_0` inputs:
 
-    - lower (Montúfar et al. 2014, Theorem 4; needs every :math:`n_l \ge n_0`,
-      else 0 is returned):
-      :math:`\prod_{l<L} \lfloor n_l / n_0 \rfloor^{n_0} \sum_{j \le n_0} \binom{n_L}{j}`
-      regions are reached by some choice of weights;
+    - lower: Montúfar et al. (2014, Theorem 4) construct, for
+      :math:`k \le \min_l n_l` inputs, weights reaching
+      :math:`M_k = \prod_{l<L} \lfloor n_l / k \rfloor^{k} \sum_{j \le k} \binom{n_L}{j}`
+      regions. A network that reads only :math:`k \le n_0` of its inputs has
+      as many regions in :math:`\mathbb{R}^{n_0}` as in :math:`\mathbb{R}^k`
+      (each region is a cylinder), so
+
+      .. math::
+
+          \mathrm{lower} = \max_{1 \le k \le \min(n_0, n_1, \dots, n_L)} M_k
+          \;\ge\; \Big(\prod_{l<L} n_l\Big)(n_L + 1) \;\ge\; 2 ;
+
     - upper: :math:`\prod_l \sum_{j=0}^{\min(n_0, n_l)} \binom{n_l}{j}`, no
       choice of weights exceeds it (each layer's hyperplane arrangement splits
       each region at most that many times). For one hidden layer both equal
-      :math:`\sum_{j \le n_0} \binom{n_1}{j}` (:math:`n_1 + 1` for one input).
+      :math:`\sum_{j \le \min(n_0, n_1)} \binom{n_1}{j}` (:math:`n_1 + 1`
+      for one input).
 
     Parameters
     ----------
-    hidden_layer_sizes : sequence of int
-        Widths of the hidden ReLU layers.
+    hidden_layer_sizes : int or sequence of int
+        Widths of the hidden ReLU layers, each >= 1.
     n_inputs : int, default=1
+        Input dimension :math:`n_0 \ge 1`.
 
     Returns
     -------
     lower, upper : int
+        ``1 <= lower <= upper``.
+
+    Raises
+    ------
+    ValueError
+        If a width or ``n_inputs`` is not an integer >= 1.
 
     Examples
     --------
@@ -224,23 +249,25 @@ def linear_region_bounds(hidden_layer_sizes, n_inputs=1):
     (8, 8)
     >>> linear_region_bounds([2, 2, 2])
     (12, 27)
+    >>> linear_region_bounds([2, 2], n_inputs=3)  # widths below n_inputs
+    (6, 16)
     """
-    sizes = list(np.atleast_1d(hidden_layer_sizes))
+    sizes = (
+        [hidden_layer_sizes]
+        if np.ndim(hidden_layer_sizes) == 0
+        else list(hidden_layer_sizes)
+    )
     if not sizes or any(
-        not isinstance(s, Integral | np.integer) or s < 1 for s in sizes
+        isinstance(s, bool | np.bool_)
+        or not isinstance(s, Integral | np.integer)
+        or s < 1
+        for s in sizes
     ):
         raise ValueError(
-            f"hidden_layer_sizes must be positive integers, got {hidden_layer_sizes!r}."
+            f"hidden_layer_sizes must be integers >= 1, got {hidden_layer_sizes!r}."
         )
-    if not isinstance(n_inputs, Integral) or n_inputs < 1:
-        raise ValueError(f"n_inputs must be an integer >= 1, got {n_inputs!r}.")
     sizes = [int(s) for s in sizes]
-    n0 = int(n_inputs)
+    n0 = check_positive_integer(n_inputs, "n_inputs")
     upper = prod(sum(comb(n, j) for j in range(min(n0, n) + 1)) for n in sizes)
-    if min(sizes) < n0:
-        lower = 0
-    else:
-        lower = prod((n // n0) ** n0 for n in sizes[:-1]) * sum(
-            comb(sizes[-1], j) for j in range(n0 + 1)
-        )
+    lower = max(_montufar_count(sizes, k) for k in range(1, min(n0, *sizes) + 1))
     return lower, upper

@@ -217,3 +217,12 @@ def test_optimizer_plugins_iteration_count_becomes_n_iter():
         warnings.simplefilter("ignore")
         ours = MLPClassifier((8,), solver=SilentLBFGS(), max_iter=7).fit(X, y)
     assert ours.n_iter_ == 7
+
+
+def test_wrong_shape_kernel_is_named():
+    def half_kernel(X, Y):
+        return (X @ Y.T)[:, : max(1, Y.shape[0] // 2)]
+
+    Xr, yr = make_regression(40, 3, random_state=0)
+    with pytest.raises(ValueError, match=r"kernel <function .*half_kernel.* shape"):
+        RepresenterKernelRegressor(kernel=half_kernel).fit(Xr, yr)

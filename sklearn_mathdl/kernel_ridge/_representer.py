@@ -185,17 +185,19 @@ def _checked_block(kern, trusted, A, B):
     if trusted:
         return K
     K = K.toarray() if sparse.issparse(K) else np.asarray(K)
+    label = getattr(kern, "func", kern)  # a plain function, not its wrapper
     expected = (A.shape[0], B.shape[0])
-    if K.shape != expected:
+    if K.shape != expected or K.dtype.kind not in "biuf":
         raise ValueError(
-            f"The kernel returned an array of shape {K.shape} for inputs of "
-            f"{A.shape[0]} and {B.shape[0]} samples; expected {expected}. A "
-            "callable kernel must be vectorised: k(X, Y) -> matrix."
+            f"The kernel {label!r} returned an array of shape {K.shape} and dtype "
+            f"{K.dtype} for inputs of {A.shape[0]} and {B.shape[0]} samples; "
+            f"expected real numbers of shape {expected}. A kernel must be "
+            "vectorised: k(X, Y) -> matrix."
         )
     if not np.all(np.isfinite(K)):
         raise ValueError(
-            "The kernel returned non-finite values (NaN or inf). Check the kernel "
-            "function and its parameters."
+            f"The kernel {label!r} returned non-finite values (NaN or inf). Check "
+            "the kernel function and its parameters."
         )
     if K.dtype != A.dtype:
         K = K.astype(A.dtype)

@@ -23,6 +23,7 @@ from sklearn_mathdl.neural_network._training import (
     value_and_gradient,
 )
 from sklearn_mathdl.neural_network.losses import softmax
+from sklearn_mathdl.plugins import LOSSES, PluginConstraint
 
 _PARAMETERS_DOC = r"""
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
@@ -321,10 +322,11 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
 
     _parameter_constraints: dict = {
         **BaseDenseEstimator._parameter_constraints,
+        # Losses declare their family (``task``); undeclared plugins fit both.
+        "loss": [PluginConstraint(LOSSES, task="classification")],
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
     _score_function = staticmethod(accuracy_score)
-    _loss_task = "classification"
     # One output per binary label (set by each fit; False in older pickles,
     # whose binary labels have two-class groups).
     _single_output = False
@@ -696,8 +698,11 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     'identity'
     """
 
+    _parameter_constraints: dict = {
+        **BaseDenseEstimator._parameter_constraints,
+        "loss": [PluginConstraint(LOSSES, task="regression")],
+    }
     _score_function = staticmethod(r2_score)
-    _loss_task = "regression"
 
     def __init__(
         self,

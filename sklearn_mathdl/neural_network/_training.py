@@ -55,39 +55,6 @@ def value_and_gradient(loss, y, o, sample_weight=None):
     )
 
 
-def check_loss_task(loss, task, spec=None):
-    """Raise ``ValueError`` if ``loss`` declares a family other than ``task``.
-
-    A loss declares its family with the class attribute ``task``
-    (``"classification"`` or ``"regression"``); one without it, or with None,
-    fits both. The error lists the registered losses that fit ``task``.
-
-    Parameters
-    ----------
-    loss : loss object
-        The resolved loss plugin.
-    task : {"classification", "regression"}
-        The estimator's kind.
-    spec : str or object, default=None
-        What the user passed as ``loss`` (named in the error).
-    """
-    declared = getattr(loss, "task", None)
-    if declared is None or declared == task:
-        return
-    fitting = [
-        name
-        for name in LOSSES.available()
-        if getattr(LOSSES.registered(name), "task", None) in (None, task)
-    ]
-    estimator = "MLPClassifier" if task == "classification" else "MLPRegressor"
-    shown = spec if spec is not None else loss
-    raise ValueError(
-        f"The loss {shown!r} is a {declared} loss ({type(loss).__name__}.task = "
-        f"{declared!r}), but {estimator} needs a {task} loss. Use one of "
-        f"{fitting}, or a plugin whose class declares task = {task!r} (or no task)."
-    )
-
-
 def _plugin(registry, spec, **offered):
     """A plugin for ``spec``; a registered class receives the ``offered``
     keyword arguments its constructor accepts (scikit-learn's hyperparameters,
@@ -169,9 +136,6 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
         "initializer": INITIALIZERS,
     }
 
-    # The loss family the estimator accepts (see check_loss_task); None: any.
-    _loss_task = None
-
     # ------------------------------------------------------------------ plugins
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -232,7 +196,6 @@ class BaseDenseEstimator(CarriedPluginsMixin, BaseEstimator):
             max_fun=self.max_fun,
         )
         loss = LOSSES.get(self.loss)
-        check_loss_task(loss, self._loss_task, self.loss)
         return dict(
             hidden=hidden,
             activations=self._hidden_activations(len(hidden))

@@ -8,6 +8,7 @@ estimator's nested parameters reach it (``activation__slope``,
 equality of equal configurations.
 """
 
+import functools
 import inspect
 
 from sklearn.base import BaseEstimator
@@ -30,9 +31,11 @@ class Plugin:
     set_params = BaseEstimator.set_params
 
     @classmethod
+    @functools.cache
     def _get_param_names(cls):
         """The constructor's argument names, in signature order (so the repr
-        reads like the call)."""
+        reads like the call); read once per class (``clone`` and
+        ``get_params`` ask for them several times per search candidate)."""
         names = BaseEstimator._get_param_names.__func__(cls)  # checks no *args
         order = list(inspect.signature(cls.__init__).parameters)
         return sorted(names, key=order.index)

@@ -28,21 +28,38 @@ class PluginConstraint(HasMethods):
         Also accept a non-empty list or tuple of such values, one per layer.
     extra_names : tuple of str, default=()
         Names the estimator accepts beside the registry's (``"precomputed"``).
+    task : str, default=None
+        Accept only plugins whose class attribute ``task`` is this value or
+        undeclared (None): a regressor takes no classification loss.
     """
 
-    def __init__(self, registry, *, callables=False, per_layer=False, extra_names=()):
+    def __init__(
+        self, registry, *, callables=False, per_layer=False, extra_names=(), task=None
+    ):
         super().__init__(list(registry.required_methods))
         self.registry = registry
         self.callables = callables
         self.per_layer = per_layer
         self.extra_names = tuple(extra_names)
+        self.task = task
+
+    def _fits_task(self, plugin):
+        return self.task is None or getattr(plugin, "task", None) in (None, self.task)
 
     def _is_plugin(self, val):
         if isinstance(val, str):
-            return val in self.extra_names or self.registry.lookup(val) is not None
+            if val in self.extra_names:
+                return True
+            plugin = self.registry.lookup(val)
+            return plugin is not None and self._fits_task(plugin)
         if self.callables and callable(val):
             return True
-        return all(callable(getattr(val, m, None)) for m in self.methods)
+        has_methods = all(callable(getattr(val, m, None)) for m in self.methods)
+        return has_methods and self._fits_task(val)
+
+    def _fits_task_by_name(self, name):
+        plugin = self.registry.registered(name)  # entry points: not loaded here
+        return plugin is None or self._fits_task(plugin)
 
     def is_satisfied_by(self, val):
         if self.per_layer and isinstance(val, list | tuple):
@@ -51,12 +68,20 @@ class PluginConstraint(HasMethods):
 
     def __str__(self):
         registry = self.registry
-        names = sorted({*registry.available(), *self.extra_names})
+        names = sorted(
+            {
+                *(n for n in registry.available() if self._fits_task_by_name(n)),
+                *self.extra_names,
+            }
+        )
         methods = ", ".join(self.methods)
+        kind = registry.kind if self.task is None else f"{self.task} {registry.kind}"
+        article = "an" if kind[0] in "aeiou" else "a"
         text = (
-            f"a registered {registry.kind} name among {names}, "
-            f"{registry.article} {registry.kind} object or class (with "
-            f"{methods})"
+            f"a registered {kind} name among {names}, {article} {kind} object or "
+            f"class (with {methods}"
+            + ("" if self.task is None else f", and task = {self.task!r} or None")
+            + ")"
         )
         if self.callables:
             text += ", a callable"

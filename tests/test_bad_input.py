@@ -51,7 +51,7 @@ BAD_FITS = [
         "unknown loss",
         lambda X, y: (X, y),
         {"loss": "hinje"},
-        r"The 'loss' parameter of MLPClassifier must be a registered loss name among \[.*'hinge'.*Got 'hinje'",
+        r"The 'loss' parameter of MLPClassifier must be a registered classification loss name among \[.*'hinge'.*Got 'hinje'",
     ),
     (
         "unknown solver",

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 
 from sklearn_mathdl import LeastSquaresSentiment
 from sklearn_mathdl.datasets import load_movie_snippets
-from sklearn_mathdl.sentiment._demo import plot_word_table
+from sklearn_mathdl.demos._sentiment import plot_word_table
 
 quick = os.environ.get("MATHDL_QUICK") == "1"
 figures = Path(os.environ.get("MATHDL_FIGURES", "mathdl_figures"))

@@ -23,7 +23,7 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     if args.command == "demo":
-        from sklearn_mathdl._demo import run_demo
+        from sklearn_mathdl.demos import run_demo
 
         run_demo(figures=args.figures, quick=args.quick)
     return 0

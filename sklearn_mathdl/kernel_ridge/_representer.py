@@ -41,6 +41,7 @@ from sklearn_mathdl.plugins import (
     get_kernel,
 )
 from sklearn_mathdl.utils._threads import blas_threads_for
+from sklearn_mathdl.utils._transaction import fit_transaction
 
 # Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
 # multiples of the number of centres (FALKON's own estimate is 1).
@@ -698,6 +699,7 @@ class RepresenterKernelRegressor(
         )
         return tags
 
+    @fit_transaction
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the kernel ridge model.

@@ -1,20 +1,16 @@
 """The package's demo: each estimator family on offline data, side by side with
 the scikit-learn estimator it improves on, figures saved to one folder."""
 
-import importlib
 import time
 import warnings
 from pathlib import Path
 
 from sklearn.exceptions import ConvergenceWarning
 
+from sklearn_mathdl.demos import _kernel_ridge, _mlp, _sentiment, _shallow
+
 # (module holding run_demo, the sections it prints), in the order shown.
-FAMILY_DEMOS = [
-    ("sklearn_mathdl.neural_network._mlp_demo", 2),
-    ("sklearn_mathdl.kernel_ridge._demo", 1),
-    ("sklearn_mathdl.neural_network._shallow_demo", 1),
-    ("sklearn_mathdl.sentiment._demo", 1),
-]
+FAMILY_DEMOS = [(_mlp, 2), (_kernel_ridge, 1), (_shallow, 1), (_sentiment, 1)]
 
 
 def run_demo(figures="mathdl_figures", quick=False, out=print):
@@ -25,9 +21,8 @@ def run_demo(figures="mathdl_figures", quick=False, out=print):
     results, section, start = {}, 1, time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for module_name, n_sections in FAMILY_DEMOS:
-            module = importlib.import_module(module_name)
-            results[module_name] = module.run_demo(
+        for module, n_sections in FAMILY_DEMOS:
+            results[module.__name__] = module.run_demo(
                 folder, quick=quick, out=out, section=section
             )
             section += n_sections

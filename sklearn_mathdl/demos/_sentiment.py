@@ -28,8 +28,8 @@ def run_demo(figures="mathdl_figures", quick=False, out=print, section=3):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sklearn_mathdl import LeastSquaresSentiment
     from sklearn_mathdl.datasets import load_movie_snippets
+    from sklearn_mathdl.sentiment import LeastSquaresSentiment
 
     figures = Path(figures)
     figures.mkdir(parents=True, exist_ok=True)

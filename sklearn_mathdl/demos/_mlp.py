@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from sklearn_mathdl import MLPClassifier
+from sklearn_mathdl.neural_network import MLPClassifier
 
 
 def run_demo(figures="mathdl_figures", quick=False, out=print, section=1):

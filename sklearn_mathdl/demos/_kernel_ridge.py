@@ -17,7 +17,7 @@ def run_demo(figures="mathdl_figures", quick=False, out=print, section=4):
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
 
-    from sklearn_mathdl import RepresenterKernelRegressor
+    from sklearn_mathdl.kernel_ridge import RepresenterKernelRegressor
 
     figures = Path(figures)
     figures.mkdir(parents=True, exist_ok=True)

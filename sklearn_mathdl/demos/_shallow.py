@@ -12,7 +12,7 @@ def run_demo(figures="mathdl_figures", quick=False, out=print, section=4):
     """Fit sin(3 pi x) three ways against scikit-learn's MLP; report, plot, return."""
     from sklearn.neural_network import MLPRegressor as SklearnMLP
 
-    from sklearn_mathdl import ShallowUniversalApproximator
+    from sklearn_mathdl.neural_network import ShallowUniversalApproximator
     from sklearn_mathdl.theory import count_linear_regions, telgarsky_sawtooth
 
     warnings.simplefilter("ignore", ConvergenceWarning)

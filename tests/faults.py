@@ -1,0 +1,81 @@
+"""Fault injection shared by the fault suites of every family.
+
+``interrupt_at_line(n)`` raises ``KeyboardInterrupt`` when the ``n``-th line of
+the package's own code runs in the main thread, which is where Ctrl-C lands:
+with :func:`count_package_lines` a test can interrupt a fit at any point of
+its execution, chosen by hypothesis, instead of at a timer's whim.
+"""
+
+import contextlib
+import pickle
+import sys
+from pathlib import Path
+
+import sklearn_mathdl
+
+PACKAGE_DIR = str(Path(sklearn_mathdl.__file__).parent)
+
+
+class _LineCounter:
+    """A tracer counting the package's lines; raises at line ``stop_at``."""
+
+    def __init__(self, stop_at=None):
+        self.count = 0
+        self.stop_at = stop_at
+
+    def global_trace(self, frame, event, arg):
+        if frame.f_code.co_filename.startswith(PACKAGE_DIR):
+            return self.local_trace
+        return None
+
+    def local_trace(self, frame, event, arg):
+        if event == "line":
+            self.count += 1
+            if self.stop_at is not None and self.count == self.stop_at:
+                raise KeyboardInterrupt(f"injected at package line {self.count}")
+        return self.local_trace
+
+
+@contextlib.contextmanager
+def _tracing(counter):
+    previous = sys.gettrace()
+    sys.settrace(counter.global_trace)
+    try:
+        yield counter
+    finally:
+        sys.settrace(previous)
+
+
+def count_package_lines(call):
+    """How many package lines ``call()`` executes in the main thread."""
+    with _tracing(_LineCounter()) as counter:
+        call()
+    return counter.count
+
+
+def interrupt_at_line(n):
+    """Context manager: Ctrl-C arrives when the ``n``-th package line runs."""
+    return _tracing(_LineCounter(stop_at=n))
+
+
+def pickled(estimator):
+    """The estimator's pickle bytes: equal bytes, equal model."""
+    return pickle.dumps(estimator, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def assert_call_is_transaction(estimator, call):
+    """``call(estimator)`` either succeeds or leaves identical pickle bytes.
+
+    Returns the exception raised, or None on success.
+    """
+    before = pickled(estimator)
+    try:
+        call(estimator)
+    except BaseException as exc:
+        after = pickled(estimator)
+        assert after == before, (
+            f"{type(exc).__name__} ({exc}) left {type(estimator).__name__} "
+            "changed: its pickle bytes differ from before the call"
+        )
+        return exc
+    return None

@@ -13,6 +13,7 @@ many small fits of a grid search. A BLAS library loaded later is picked up by
 """
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
 from threadpoolctl import ThreadpoolController
@@ -91,3 +92,20 @@ def blas_threads_for(entries, wanted=None):
     if entries < SMALL_PROBLEM:
         return nullcontext()
     return blas_threads(wanted)
+
+
+def map_row_blocks(fn, bounds, workers=None):
+    """``[fn(b) for b in bounds]``, over threads when more than one core is free.
+
+    Each ``fn`` call works on one block of rows (``b = (start, stop)``) and its
+    BLAS calls run on one thread: the parallelism is over the blocks, so the
+    BLAS threads would only oversubscribe the cores. ``workers`` defaults to
+    :func:`blas_thread_limit`, so a limit already in force is respected.
+    """
+    workers = blas_thread_limit() if workers is None else max(1, int(workers))
+    bounds = list(bounds)
+    if workers == 1 or len(bounds) < 2:
+        return [fn(b) for b in bounds]
+    with single_blas_thread():
+        with ThreadPoolExecutor(max_workers=min(workers, len(bounds))) as pool:
+            return list(pool.map(fn, bounds))

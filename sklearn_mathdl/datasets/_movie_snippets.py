@@ -1,4 +1,14 @@
-"""Loader of the human-rated movie review snippets shipped with the package."""
+"""Loader of the human-rated movie review snippets shipped with the package.
+
+Why the rows are shuffled: the shipped file lists the snippets by id, and the
+ids follow Pang & Lee's reviews: ids 1 to about 5,300 are the snippets of
+positive reviews (94 % rated above 0), the rest those of negative reviews, so
+in file order the correlation between row index and rating is -0.74 and
+unshuffled K-fold trains on one polarity and tests on the other. The loader
+applies one fixed permutation (``numpy.random.RandomState(0).permutation``,
+identical everywhere), which makes ``cross_val_score(..., cv=3)`` without
+shuffling sound and keeps results reproducible.
+"""
 
 import gzip
 from importlib import resources
@@ -85,15 +95,8 @@ def load_movie_snippets(*, return_X_y=False, as_frame=False):
     Licence        MIT
     ============== ==========================
 
-    The rows come in a fixed shuffled order. The shipped file lists the
-    snippets by id, and the ids follow Pang & Lee's reviews: ids 1 to about
-    5,300 are the snippets of positive reviews (94 % rated above 0), the rest
-    those of negative reviews, so in file order the correlation between row
-    index and rating is -0.74 and unshuffled K-fold trains on one polarity
-    and tests on the other. The loader applies one fixed permutation
-    (``numpy.random.RandomState(0).permutation``, identical everywhere), which
-    makes ``cross_val_score(..., cv=3)`` without shuffling sound and keeps
-    results reproducible; ``ids`` gives each row's id in the file.
+    The rows come in one fixed shuffled order (the file puts the positive
+    reviews first); ``ids`` gives each row's id in the file.
 
     Parameters
     ----------
@@ -102,9 +105,7 @@ def load_movie_snippets(*, return_X_y=False, as_frame=False):
     as_frame : bool, default=False
         ``data`` as a pandas DataFrame with one column ``"text"``, ``target``
         as a Series ``"rating"``, and ``frame`` the two side by side (pandas
-        is imported only then). A one-column DataFrame of texts is accepted
-        by :class:`~sklearn_mathdl.LeastSquaresSentiment` and by a
-        ``ColumnTransformer`` passing ``"text"`` through.
+        is imported only then), which LeastSquaresSentiment accepts as is.
 
     Returns
     -------
@@ -121,6 +122,10 @@ def load_movie_snippets(*, return_X_y=False, as_frame=False):
     ------
     ImportError
         With ``as_frame=True`` when pandas is not installed.
+
+    See Also
+    --------
+    sklearn_mathdl.LeastSquaresSentiment : The model these ratings train.
 
     References
     ----------

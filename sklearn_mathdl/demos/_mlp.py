@@ -62,8 +62,21 @@ def run_demo(figures="mathdl_figures", quick=False, out=print, section=1):
     best = search.best_estimator_
     ours_acc = best.score(X_test, y_test)
     out(f"   best pipeline, held-out accuracy: {ours_acc:.3f}\n")
-
     hidden = best[-1].get_params()["hidden_layer_sizes"]
+    data = (X_train, X_test, y_train, y_test)
+    timings = _compare_with_sklearn(data, hidden, max_iter, out, section + 1)
+    saved = _save_figures(Path(figures), best, search, X_test, y_test, out)
+    return {
+        "best_params": search.best_params_,
+        "test_accuracy": ours_acc,
+        "figures": saved,
+        "comparison": timings,
+    }
+
+
+def _compare_with_sklearn(data, hidden, max_iter, out, section):
+    """Fit ours and scikit-learn's MLP alike; print and return the timings."""
+    X_train, X_test, y_train, y_test = data
     contenders = {"sklearn_mathdl": MLPClassifier, "scikit-learn": SklearnMLP}
     timings = {}
     for name, estimator in contenders.items():
@@ -81,7 +94,7 @@ def run_demo(figures="mathdl_figures", quick=False, out=print, section=1):
             model.score(X_test, y_test),
         )
     out(
-        f"{section + 1}. Same architecture (relu, log loss, adam) against "
+        f"{section}. Same architecture (relu, log loss, adam) against "
         "scikit-learn's MLP, both with 1 BLAS thread:"
     )
     for name, (seconds, n_iter, acc) in timings.items():
@@ -90,14 +103,7 @@ def run_demo(figures="mathdl_figures", quick=False, out=print, section=1):
             f"({1000 * seconds / n_iter:5.1f} ms/epoch), held-out accuracy {acc:.3f}"
         )
     out("")
-
-    saved = _save_figures(Path(figures), best, search, X_test, y_test, out)
-    return {
-        "best_params": search.best_params_,
-        "test_accuracy": ours_acc,
-        "figures": saved,
-        "comparison": timings,
-    }
+    return timings
 
 
 def _save_figures(folder, best, search, X_test, y_test, out):

@@ -33,6 +33,15 @@ def accepted_keywords(cls, offered):
 class Plugin:
     """Base class of every plugin kind: parameters as scikit-learn defines them.
 
+    A subclass stores its constructor arguments under their own names and
+    gets ``get_params``/``set_params``, ``clone``, nested parameters
+    (``activation__slope``), a readable ``repr`` and equality.
+
+    See Also
+    --------
+    sklearn_mathdl.plugins.Registry : Where plugins are registered by name.
+    sklearn.base.BaseEstimator : The convention this class follows.
+
     Examples
     --------
     >>> from sklearn.base import clone
@@ -57,7 +66,7 @@ class Plugin:
         return sorted(names, key=order.index)
 
     def get_params(self, deep=True):
-        """Parameters of this plugin: its constructor's arguments.
+        """Get the parameters of this plugin: its constructor's arguments.
 
         Parameters
         ----------

@@ -114,6 +114,27 @@ class CarriedPluginsMixin:
 
     Subclasses set ``_plugin_parameters``, a mapping from parameter name to the
     :class:`~sklearn_mathdl.plugins.Registry` it is looked up in.
+
+    A fitted estimator's pickle then carries the run-time plugins its
+    parameters name (and only those), pickled by value when they cannot be
+    found by name in another process; an unfitted one also carries the
+    run-time plugins of its kinds, so that a search's workers know the names
+    of its grid. Per-layer lists take nested parameters such as
+    ``activation__0__slope``.
+
+    See Also
+    --------
+    sklearn_mathdl.plugins.Registry : Where run-time plugins are registered.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> from sklearn_mathdl import MLPClassifier
+    >>> model = MLPClassifier(activation=["relu", "tanh"])
+    >>> model.set_params(activation__0="leaky_relu").get_params()["activation"]
+    ['leaky_relu', 'tanh']
+    >>> pickle.loads(pickle.dumps(model)).activation
+    ['leaky_relu', 'tanh']
     """
 
     _plugin_parameters: dict[str, Registry] = {}

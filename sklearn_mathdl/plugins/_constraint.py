@@ -31,6 +31,19 @@ class PluginConstraint(HasMethods):
     task : str, default=None
         Accept only plugins whose class attribute ``task`` is this value or
         undeclared (None): a regressor takes no classification loss.
+
+    See Also
+    --------
+    sklearn_mathdl.plugins.Registry : The registry whose names are accepted.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.plugins import ACTIVATIONS, PluginConstraint
+    >>> constraint = PluginConstraint(ACTIVATIONS, per_layer=True)
+    >>> constraint.is_satisfied_by("relu"), constraint.is_satisfied_by(["relu", "tanh"])
+    (True, True)
+    >>> constraint.is_satisfied_by("rectifier")
+    False
     """
 
     def __init__(
@@ -62,6 +75,19 @@ class PluginConstraint(HasMethods):
         return plugin is None or self._fits_task(plugin)
 
     def is_satisfied_by(self, val):
+        """Tell whether ``val`` is a value this parameter accepts.
+
+        Parameters
+        ----------
+        val : object
+            The parameter's value.
+
+        Returns
+        -------
+        satisfied : bool
+            True for a known name, a plugin of this kind (of the right task),
+            an accepted callable, or (``per_layer``) a non-empty list of those.
+        """
         if self.per_layer and isinstance(val, list | tuple):
             return len(val) > 0 and all(self._is_plugin(v) for v in val)
         return self._is_plugin(val)

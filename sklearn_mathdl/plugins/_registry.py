@@ -15,6 +15,11 @@ from importlib.metadata import entry_points
 class Registry:
     """Name → plugin mapping for one kind of plugin.
 
+    Every plugin kind (activations, losses, optimizers, schedules,
+    initializers, kernels, tokenizers) is one instance of this class, so that
+    registering, looking up, listing and loading from entry points behave the
+    same for all of them.
+
     Parameters
     ----------
     kind : str
@@ -26,6 +31,11 @@ class Registry:
     plural : str, default=None
         Plural of ``kind`` for messages and the entry-point group; ``kind + "s"``
         when None (``"loss"`` needs ``"losses"``).
+
+    See Also
+    --------
+    sklearn_mathdl.plugins.Plugin : Base class of plugin objects.
+    sklearn_mathdl.plugins.PluginConstraint : Validates plugin parameters.
 
     Examples
     --------
@@ -68,6 +78,12 @@ class Registry:
             Replace a plugin already registered under one of the names.
             Without it, registering a taken name raises ``ValueError``, so
             that no script silently changes what ``"rbf"`` means elsewhere.
+
+        Returns
+        -------
+        decorator : callable
+            Takes the plugin (class or instance), registers it and returns it
+            unchanged.
         """
         names = (name, *aliases)
         for n in names:
@@ -104,6 +120,17 @@ class Registry:
         A registered class is instantiated with its defaults; a registered
         instance, or an object passed directly, is deep-copied, so that the
         caller may mutate its state (optimizer moments, schedule step).
+
+        Parameters
+        ----------
+        name_or_object : str, class or object
+            A registered name, a plugin class, or a plugin object.
+
+        Returns
+        -------
+        plugin : object
+            A plugin object that has this kind's required methods and is the
+            caller's own.
         """
         if isinstance(name_or_object, str):
             plugin = self.lookup(name_or_object)
@@ -121,30 +148,77 @@ class Registry:
         return copy.deepcopy(name_or_object)
 
     def lookup(self, name):
-        """The class or instance registered under ``name``, loading the
-        entry point of that name on a miss; None if there is none."""
+        """Find the plugin registered under ``name``, loading entry points on a miss.
+
+        Parameters
+        ----------
+        name : str
+            A plugin name.
+
+        Returns
+        -------
+        plugin : class, object or None
+            The class or instance registered under ``name``, or None if
+            neither this process nor an installed entry point offers it.
+        """
         if name not in self._factories:
             self._load_entry_points(name)
         return self._factories.get(name)
 
     def available(self):
-        """Sorted names: registered ones and those offered by entry points."""
+        """List the names this kind accepts.
+
+        Returns
+        -------
+        names : list of str
+            Sorted names: the registered ones and those offered by entry
+            points of installed distributions.
+        """
         names = set(self._factories)
         names.update(ep.name for ep in entry_points(group=self.group))
         return sorted(names)
 
     def is_builtin(self, name):
-        """True if ``name`` is registered by sklearn_mathdl itself."""
+        """Tell whether ``name`` is one of sklearn_mathdl's own plugins.
+
+        Parameters
+        ----------
+        name : str
+            A plugin name.
+
+        Returns
+        -------
+        builtin : bool
+            True if ``name`` is registered by sklearn_mathdl itself.
+        """
         plugin = self._factories.get(name)
         module = getattr(plugin, "__module__", None) or type(plugin).__module__
         return plugin is not None and module.startswith("sklearn_mathdl.")
 
     def runtime_names(self):
-        """Names registered in this process that sklearn_mathdl does not define."""
+        """List the names registered at run time.
+
+        Returns
+        -------
+        names : list of str
+            Names registered in this process that sklearn_mathdl does not
+            define (a script's or a third party's plugins).
+        """
         return [n for n in self._factories if not self.is_builtin(n)]
 
     def registered(self, name):
-        """The class or instance registered under ``name`` (no entry-point load)."""
+        """Return what is registered under ``name``, without loading entry points.
+
+        Parameters
+        ----------
+        name : str
+            A plugin name.
+
+        Returns
+        -------
+        plugin : class, object or None
+            The class or instance registered under ``name``, or None.
+        """
         return self._factories.get(name)
 
     def _load_entry_points(self, name):

@@ -64,7 +64,12 @@ def _check_units(n):
 
 
 def barron_bound(C_f, r, n):
-    r"""Barron's bound :math:`(2 r C_f)^2 / n` on the mean squared error.
+    r"""Compute Barron's bound :math:`(2 r C_f)^2 / n` on the mean squared error.
+
+    Barron (1993, Theorem 1): for :math:`f` with finite first Fourier moment
+    :math:`C_f` and any probability measure on the ball :math:`B_r`, some
+    one-hidden-layer sigmoidal network with :math:`n` units reaches a mean
+    squared error at most :math:`(2 r C_f)^2 / n`, whatever the dimension.
 
     Parameters
     ----------
@@ -87,6 +92,11 @@ def barron_bound(C_f, r, n):
     ValueError
         If ``C_f`` or ``r`` is negative or not a number, or ``n`` holds
         anything but integers ``>= 1`` (``n=2.5`` is refused).
+
+    See Also
+    --------
+    gaussian_barron_constant : :math:`C_f` of the Gaussian.
+    radial_barron_constant : :math:`C_f` of a radial transform, by quadrature.
 
     Examples
     --------
@@ -128,6 +138,12 @@ def gaussian_barron_constant(d):
     Returns
     -------
     C_f : float
+        The first Fourier moment :math:`\mathbb{E}|Z|`.
+
+    See Also
+    --------
+    radial_barron_constant : The same moment for any radial transform.
+    barron_bound : The approximation bound this constant enters.
 
     Examples
     --------
@@ -168,6 +184,47 @@ def _decade_ratio(h, decades):
     return second / first
 
 
+def _moment_integrand(f_hat, d):
+    """:math:`h(\rho) = \rho^d |g(\rho)|`, refusing non-finite values of ``g``."""
+
+    def h(rho):
+        value = rho**d * abs(f_hat(rho))
+        if not np.isfinite(value):
+            raise ValueError(
+                f"f_hat returned {f_hat(rho)!r} at rho={rho!r}: the transform "
+                "must be finite on (0, inf)."
+            )
+        return value
+
+    return h
+
+
+def _diverges(h):
+    r"""Whether :math:`\int_0^\infty h` diverges, read from how ``h`` decays.
+
+    With :math:`J(a, b) = \int_a^b h`, the integral is infinite when
+
+    .. math::
+
+        \frac{J(10^7, 10^8)}{J(10^6, 10^7)} \ge 0.99
+        \quad\text{or}\quad
+        \frac{J(10^{-8}, 10^{-7})}{J(10^{-7}, 10^{-6})} \ge 0.99 ,
+
+    that is when :math:`h` decays no faster than :math:`1/\rho` at infinity
+    (:math:`h(\rho) \sim \rho^{-1-\varepsilon}` makes consecutive decades
+    shrink by :math:`10^{-\varepsilon}`; :math:`1/\rho` gives equal decades,
+    a logarithmic divergence) or blows up at least like :math:`1/\rho` at 0.
+    An integrand whose decades shrink by less than 1 % is counted as
+    divergent too: its tail beyond :math:`10^8` exceeds a hundred times its
+    last decade. The decades are fixed: a transform whose mass lies beyond
+    :math:`10^6` should be rescaled first.
+    """
+    return (
+        _decade_ratio(h, _FAR_DECADES) >= _DIVERGENT_RATIO
+        or _decade_ratio(h, _NEAR_DECADES[::-1]) >= _DIVERGENT_RATIO
+    )
+
+
 def radial_barron_constant(f_hat, d):
     r""":math:`C_f` of a function whose Fourier transform is radial, by quadrature.
 
@@ -180,27 +237,10 @@ def radial_barron_constant(f_hat, d):
         |S^{d-1}| = \frac{2\pi^{d/2}}{\Gamma(d/2)} ,
 
     evaluated with :func:`scipy.integrate.quad` on :math:`[0, \infty)`.
-
-    Divergence is read from how :math:`h` decays, not from the quadrature
-    (which returns a finite number for a divergent integral): with
-    :math:`J(a, b) = \int_a^b h`, the integral is infinite when
-
-    .. math::
-
-        \frac{J(10^7, 10^8)}{J(10^6, 10^7)} \ge 0.99
-        \quad\text{or}\quad
-        \frac{J(10^{-8}, 10^{-7})}{J(10^{-7}, 10^{-6})} \ge 0.99 ,
-
-    that is when :math:`h` decays no faster than :math:`1/\rho` at infinity
-    (:math:`h(\rho) \sim \rho^{-1-\varepsilon}` makes consecutive decades
-    shrink by :math:`10^{-\varepsilon}`; :math:`1/\rho` gives equal decades,
-    a logarithmic divergence) or blows up at least like :math:`1/\rho` at 0.
-    Then ``inf`` is returned: Barron's theorem does not apply to the function
-    (:func:`barron_bound` of ``inf`` is ``inf``). An integrand that decays
-    so slowly that its decades shrink by less than 1 % is counted as
-    divergent too: its tail beyond :math:`10^8` exceeds a hundred times its
-    last decade. The decades are fixed: a transform whose mass lies beyond
-    :math:`10^6` should be rescaled first.
+    Divergence is read from how :math:`h` decays over fixed decades near 0 and
+    near :math:`10^7` (see ``_diverges``), not from the quadrature, which
+    returns a finite number for a divergent integral; then ``inf`` is
+    returned: Barron's theorem does not apply to the function.
 
     Parameters
     ----------
@@ -223,6 +263,11 @@ def radial_barron_constant(f_hat, d):
         cannot reach a relative accuracy of :math:`10^{-6}` (the error
         estimate is given).
 
+    See Also
+    --------
+    gaussian_barron_constant : The closed form for the Gaussian.
+    barron_bound : The approximation bound this constant enters.
+
     Examples
     --------
     >>> import numpy as np
@@ -243,20 +288,8 @@ def radial_barron_constant(f_hat, d):
         raise ValueError(
             f"f_hat must be a callable rho -> g(rho), got {type(f_hat).__name__}."
         )
-
-    def h(rho):
-        value = rho**d * abs(f_hat(rho))
-        if not np.isfinite(value):
-            raise ValueError(
-                f"f_hat returned {f_hat(rho)!r} at rho={rho!r}: the transform "
-                "must be finite on (0, inf)."
-            )
-        return value
-
-    if (
-        _decade_ratio(h, _FAR_DECADES) >= _DIVERGENT_RATIO
-        or _decade_ratio(h, _NEAR_DECADES[::-1]) >= _DIVERGENT_RATIO
-    ):
+    h = _moment_integrand(f_hat, d)
+    if _diverges(h):
         return float("inf")
     sphere = 2.0 * np.pi ** (d / 2) * np.exp(-gammaln(d / 2))
     value, error, converged = _quad(h, 0.0, np.inf)

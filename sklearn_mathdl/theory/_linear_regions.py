@@ -102,7 +102,13 @@ def _layers(model):
 
 
 def linear_pieces(model, low, high, tol=1e-9):
-    r"""The maximal linear pieces of a one-input network on [low, high].
+    r"""Find the maximal linear pieces of a one-input network on [low, high].
+
+    A network with ReLU, leaky ReLU or identity activations is piecewise
+    linear. Layer by layer, each unit's pre-activation :math:`s x + c` is
+    linear on every current piece; its root :math:`-c/s`, when inside a
+    piece, splits it. After the last layer, adjacent pieces with equal slope
+    and intercept (to ``tol``) are merged, so the pieces are maximal.
 
     Parameters
     ----------
@@ -121,6 +127,11 @@ def linear_pieces(model, low, high, tol=1e-9):
         :math:`t_0 = \mathrm{low} < \dots < t_P = \mathrm{high}`.
     slopes, intercepts : ndarray of shape (n_pieces, n_outputs)
         On :math:`[t_p, t_{p+1}]` the output is ``slopes[p] * x + intercepts[p]``.
+
+    See Also
+    --------
+    count_linear_regions : The number of these pieces.
+    linear_region_bounds : What the architecture allows.
 
     Examples
     --------
@@ -169,7 +180,7 @@ def linear_pieces(model, low, high, tol=1e-9):
 
 
 def count_linear_regions(model, low, high, tol=1e-9):
-    """Number of maximal linear pieces of a one-input ReLU network on [low, high].
+    """Count the maximal linear pieces of a one-input ReLU network on [low, high].
 
     Exact up to the floating-point tolerance ``tol`` used to merge collinear
     neighbours; see :func:`linear_pieces`, and :func:`linear_region_bounds`
@@ -180,11 +191,19 @@ def count_linear_regions(model, low, high, tol=1e-9):
     model : fitted network
         See :func:`linear_pieces`.
     low, high : float
+        The interval, ``low < high``.
     tol : float, default=1e-9
+        Relative tolerance under which two adjacent pieces count as collinear.
 
     Returns
     -------
     n_pieces : int
+        The number of maximal linear pieces on ``[low, high]``.
+
+    See Also
+    --------
+    linear_pieces : The pieces themselves.
+    linear_region_bounds : Bounds on the count for an architecture.
 
     Examples
     --------
@@ -241,6 +260,10 @@ def linear_region_bounds(hidden_layer_sizes, n_inputs=1):
     ------
     ValueError
         If a width or ``n_inputs`` is not an integer >= 1.
+
+    See Also
+    --------
+    count_linear_regions : The count reached by a given network.
 
     Examples
     --------

@@ -32,6 +32,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_mathdl.neural_network import DenseNetwork
 from sklearn_mathdl.plugins import get_activation
+from sklearn_mathdl.utils._transaction import fit_transaction
 
 
 class SawtoothNetwork(RegressorMixin, BaseEstimator):
@@ -62,6 +63,11 @@ class SawtoothNetwork(RegressorMixin, BaseEstimator):
     n_features_in_ : int
         Always 1.
 
+    See Also
+    --------
+    telgarsky_sawtooth : Build and fit one in a call.
+    sklearn_mathdl.theory.count_linear_regions : Count its pieces.
+
     Examples
     --------
     >>> import numpy as np
@@ -76,12 +82,21 @@ class SawtoothNetwork(RegressorMixin, BaseEstimator):
     def __init__(self, k=3):
         self.k = k
 
+    @fit_transaction
     def fit(self, X=None, y=None):
         """Build the network; ``X`` and ``y`` are ignored.
+
+        Parameters
+        ----------
+        X : None
+            Ignored: the weights are fixed by the construction.
+        y : None
+            Ignored.
 
         Returns
         -------
         self : SawtoothNetwork
+            The fitted network.
         """
         self._validate_params()
         if self.k > 60:
@@ -104,11 +119,17 @@ class SawtoothNetwork(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
-        """:math:`m^{(k)}(x)` for each row of ``X`` (one feature).
+        """Compute :math:`m^{(k)}(x)` for each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, 1)
+            Points, one feature.
 
         Returns
         -------
         y : ndarray of shape (n_samples,)
+            The k-fold tent map at each point.
         """
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=np.float64)
@@ -117,6 +138,9 @@ class SawtoothNetwork(RegressorMixin, BaseEstimator):
 
 def telgarsky_sawtooth(k):
     """Return a fitted :class:`SawtoothNetwork` computing :math:`m^{(k)}` exactly.
+
+    The network has depth :math:`2k`, :math:`3k` ReLU units and :math:`2^k`
+    linear pieces on [0, 1] (Telgarsky 2016).
 
     Parameters
     ----------
@@ -127,6 +151,10 @@ def telgarsky_sawtooth(k):
     -------
     network : SawtoothNetwork
         Fitted, ready for ``predict``; :math:`2^k` linear pieces on [0, 1].
+
+    See Also
+    --------
+    SawtoothNetwork : The estimator returned.
 
     Examples
     --------

@@ -10,11 +10,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 demo: $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[plot]"
+	$(BIN)/python -m pip install -q -e ".[plot,fast]"
 	$(BIN)/python -m sklearn_mathdl demo
 
 test: $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[test,plot]"
+	$(BIN)/python -m pip install -q -e ".[test,plot,fast]"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	MPLBACKEND=Agg $(BIN)/python -m pytest
@@ -24,7 +24,7 @@ lint: $(BIN)/python
 	$(BIN)/ruff format --check .
 
 bench: $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e ".[fast]"
 	$(BIN)/python benchmarks/bench_mlp.py
 
 clean:

@@ -127,14 +127,14 @@ def read_input(X):
 
 
 def check_numbers(values, name, advice):
-    """Raise if ``values`` (a 1-D sequence) holds something that is not a number.
+    """``values`` (a 1-D sequence, or None), with any str or object entries
+    read as numbers; raise naming the first entry that is not a number.
 
-    Only object and string arrays are inspected (numeric strings such as
-    ``"1.5"`` are numbers, as for scikit-learn). Nothing is returned: the
-    values go on to scikit-learn's own checks unchanged.
+    Numeric strings such as ``"1.5"`` are numbers, as for scikit-learn.
+    Numeric input is returned unchanged, for scikit-learn's own checks.
     """
     if values is None or sp.issparse(values):
-        return
+        return values
     try:
         array = np.asarray(values)
     except ValueError:  # a ragged nested sequence
@@ -143,7 +143,11 @@ def check_numbers(values, name, advice):
             f"of uneven rows. {advice}"
         ) from None
     if array.dtype.kind not in "OUS":
-        return
+        return values
+    try:
+        return array.astype(np.float64)
+    except (TypeError, ValueError):
+        pass
     for i, value in enumerate(array.ravel().tolist()):
         try:
             float(value)
@@ -152,6 +156,7 @@ def check_numbers(values, name, advice):
                 f"{name} must hold numbers; {name}[{i}] is "
                 f"{type(value).__name__} {value!r:.40}. {advice}"
             ) from None
+    raise ValueError(f"{name} must be a 1-D sequence of numbers. {advice}")
 
 
 TARGET_ADVICE = (
@@ -162,7 +167,7 @@ TARGET_ADVICE = (
 
 def check_targets(y, n_samples):
     """``y`` as a finite float64 vector of one score per text."""
-    check_numbers(y, "y", TARGET_ADVICE)
+    y = check_numbers(y, "y", TARGET_ADVICE)
     y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
     if y.ndim != 1:
         if y.ndim == 2 and y.shape[1] == 1:
@@ -181,12 +186,12 @@ def check_targets(y, n_samples):
 
 def check_weights(sample_weight, C):
     """Non-negative, finite float64 weights of the rows of ``C``, not all 0."""
-    check_numbers(
+    sample_weight = check_numbers(
         sample_weight, "sample_weight", "Pass one non-negative number per sample."
     )
     sw = _check_sample_weight(
         sample_weight, C, dtype=np.float64, ensure_non_negative=True
     )
-    if not sw.sum() > 0:
+    if not sw.max(initial=0.0) > 0:  # the sum may overflow
         raise ValueError("The sample weights sum to zero: nothing to fit.")
     return sw

@@ -54,6 +54,7 @@ from sklearn_mathdl.sentiment._inspection import (
 from sklearn_mathdl.sentiment._scaling import (
     ProblemScale,
     all_finite,
+    check_row_predictions,
     check_scores,
     solve_overflow_error,
 )
@@ -301,7 +302,7 @@ class LeastSquaresSentiment(
         if texts is not None:
             texts = check_texts(texts)
             return texts, None, check_targets(y, len(texts))
-        check_numbers(y, "y", TARGET_ADVICE)
+        y = check_numbers(y, "y", TARGET_ADVICE)
         X, y = validate_data(
             self,
             X,
@@ -380,6 +381,9 @@ class LeastSquaresSentiment(
         intercept = y_mean - float(design.x_mean @ theta) if self.fit_intercept else 0.0
         theta, intercept = scale.unscale(theta, intercept)
         check_scores(theta, intercept, scale, counts)
+        if counts is not None:
+            bound = getattr(design, "entry_bound", None)
+            check_row_predictions(counts, theta, intercept, bound)
         return theta, intercept, n_iter, residuals
 
     # ----------------------------------------------------------------- tags
@@ -488,13 +492,14 @@ class LeastSquaresSentiment(
         sw = check_weights(sample_weight, C)
         with np.errstate(over="ignore", invalid="ignore"):
             stats.add(C, y, sw, df, totals)
-            solution = self._solve_statistics(stats)
+            solution = self._solve_statistics(stats, None if texts is not None else C)
         self._set_fitted(*solution)
         return self
 
-    def _solve_statistics(self, stats):
+    def _solve_statistics(self, stats, counts):
         """Re-solve from the accumulated statistics, warm-started from the
-        current scores; the solution and the vocabulary."""
+        current scores; the solution and the vocabulary. ``counts``: the
+        batch's count matrix (its predictions are checked), for matrix input."""
         vocabulary, kept = None, None
         if stats.on_texts:
             cols, vocabulary = stats.vocabulary(self.min_df, self.max_features)
@@ -513,7 +518,8 @@ class LeastSquaresSentiment(
                 )
             elif vocabulary is None and self.coef_.shape[0] == len(cols):
                 x0 = self.coef_
-        return *self._solve(design, b, y_mean, stats.scale(), x0=x0), vocabulary
+        solution = self._solve(design, b, y_mean, stats.scale(), counts, x0)
+        return *solution, vocabulary
 
     # ----------------------------------------------------------- prediction
     def _count_matrix(self, X):

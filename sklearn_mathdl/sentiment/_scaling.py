@@ -169,3 +169,32 @@ def accumulation_error(scale):
         "Divide y (or the sample weights) by a constant in every batch, e.g. "
         "fit y / 1e300 and multiply the predictions by 1e300."
     )
+
+
+def check_row_predictions(X, theta, intercept, entry_bound=None):
+    """Raise unless the predictions for the rows of the count matrix ``X`` are
+    finite.
+
+    Scores within :data:`SCORE_LIMIT` (checked first) give a finite
+    prediction for every row whose absolute values sum to less than
+    :math:`2^{40}`, so only a matrix with larger entries (``entry_bound``
+    times its number of columns, or its largest entry read from it) is
+    multiplied out. A row of zero weight is not constrained by the fit, and
+    holding huge values it can predict an overflow.
+    """
+    if entry_bound is None:
+        entry_bound = _x_range(X)[1]
+    if entry_bound * X.shape[1] < 2.0**40:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        predictions = X @ theta + intercept
+    if all_finite(predictions):
+        return
+    low, high = _x_range(X)
+    raise ValueError(
+        f"The count matrix X has values up to {high:.3g}: with the fitted "
+        f"scores (up to {np.abs(theta).max(initial=0.0):.3g}) the predictions "
+        "of some of its rows (rows of zero weight are not fitted) overflow "
+        "float64. Scale X down, e.g. with sklearn.preprocessing.MaxAbsScaler, "
+        "or drop the rows of zero weight."
+    )

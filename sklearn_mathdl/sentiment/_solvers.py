@@ -111,6 +111,9 @@ class CenteredDesign:
         Weighted column means :math:`\\bar c` (zeros without intercept).
     diag : ndarray of shape (n_features,)
         :math:`\\operatorname{diag}(\\tilde C^\\top S \\tilde C)`.
+    entry_bound : float or None
+        With unit weights, :math:`\\max_w (\\sum_i c_{iw}^2)^{1/2}`, a bound on
+        the magnitude of every entry of ``X`` (None otherwise).
     """
 
     def __init__(self, X, sample_weight, fit_intercept=True, n_threads=1):
@@ -119,6 +122,9 @@ class CenteredDesign:
         self.sw_sum = float(sample_weight.sum())
         self.unit_weights = bool(np.all(sample_weight == 1.0))
         col_sw, col_sq = _weighted_column_sums(X, sample_weight, self.unit_weights)
+        self.entry_bound = (
+            float(np.sqrt(col_sq.max(initial=0.0))) if self.unit_weights else None
+        )
         self.fit_intercept = fit_intercept
         if fit_intercept:
             self.x_mean = col_sw / self.sw_sum

@@ -104,10 +104,10 @@ def analyze(text, tokenizer, lowercase=True, ngram_range=(1, 1)):
 def _gc_paused():
     """Pause the cyclic garbage collector: building a list per text (which
     cannot form cycles) otherwise triggers collections that cost more than
-    the splitting itself."""
+    the splitting itself. An interrupt on any line leaves it as it was."""
     enabled = gc.isenabled()
-    gc.disable()
     try:
+        gc.disable()
         yield
     finally:
         if enabled:

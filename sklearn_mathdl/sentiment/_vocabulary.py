@@ -5,18 +5,16 @@ Texts become the CSR matrix :math:`C \in \mathbb{N}^{n \times p}`,
 tokens) occurs in text :math:`i`.
 
 For the built-in ``"word"`` and ``"whitespace"`` tokenizers there is no
-Python work per text or per token: a batch of texts is joined with a
-separator, lowercased once, and, when it is ASCII, its bytes are classified
-by a table; tokens are the maximal runs of token bytes, a token of at most 8
-bytes is read directly as an integer key (its bytes as a little-endian
-``uint64``), and keys are numbered in order of first appearance by a
-vectorised open-addressing hash table (:func:`_intern`). Batches that are
+Python work per text or per token: ASCII batches of texts are tokenised at the
+byte level (:mod:`sklearn_mathdl.sentiment._byte_tokens`). Batches that are
 not ASCII, and other tokenizers, take the general path: texts are split on
 whitespace by :meth:`str.split`, every chunk is mapped to an integer by one
 dictionary lookup (``np.fromiter`` over ``map(dict.__getitem__, ...)``), and
 the tokenizer is called once per *distinct* chunk (the
 ``whitespace_separable`` contract of :mod:`sklearn_mathdl.sentiment.tokenizers`)
-or per text. Token ids are then expanded to n-grams encoded as integers
+or per text; its output is checked by
+:mod:`sklearn_mathdl.utils._tokenizer_checks`. Token ids are then expanded to
+n-grams encoded as integers
 (:math:`\text{code}(w_1 \dots w_n) = \text{code}(w_1 \dots w_{n-1})\,V + w_n`,
 numbered by :func:`numpy.unique`) and the matrix is assembled by scipy, which
 sums duplicate entries. With ``n_jobs`` the general path's chunk-to-id mapping
@@ -25,26 +23,32 @@ distinct chunks travel back.
 """
 
 import contextlib
-import functools
 import gc
 import itertools
 import math
 import numbers
-import re
 from collections import defaultdict
 
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed, effective_n_jobs
 
-from sklearn_mathdl.sentiment.tokenizers import (
-    WORD_PATTERN,
-    WhitespaceTokenizer,
-    WordTokenizer,
+from sklearn_mathdl.sentiment._byte_tokens import (
+    _batch_keys,
+    _fast_kind,
+    _intern,
+    _Keys,
+)
+from sklearn_mathdl.utils._tokenizer_checks import (
+    check_token_lists,
+    check_tokens,
+    raise_bad_token,
+    tokenize,
 )
 
 # Below this many texts, worker start-up costs more than it saves.
 _PARALLEL_MIN_TEXTS = 100_000
+_BATCH = 100_000  # texts per batch of the byte-level path
 
 
 def check_texts(texts, input_name="X"):
@@ -81,67 +85,12 @@ def check_texts(texts, input_name="X"):
     return texts
 
 
-def _tokenizer_name(tokenizer):
-    """How an error names a tokenizer: a function by its name, else its repr."""
-    if getattr(tokenizer, "__name__", None) and not hasattr(tokenizer, "get_params"):
-        module = getattr(tokenizer, "__module__", None)
-        name = getattr(tokenizer, "__qualname__", tokenizer.__name__)
-        return f"{module}.{name}" if module else name
-    return repr(tokenizer)
-
-
-def _bad_output_error(tokenizer, source, output, token=None):
-    """The TypeError for a tokenizer that returned ``output`` for ``source``."""
-    what = (
-        f"the token {token!r} ({type(token).__name__})"
-        if token is not None
-        else f"{type(output).__name__} {output!r:.60}"
-    )
-    return TypeError(
-        f"The tokenizer {_tokenizer_name(tokenizer)} returned {what} for the "
-        f"text {source!r:.60}: a tokenizer must return a list (or tuple) of "
-        "str, one str per token. Fix the tokenizer, e.g. return text.split() "
-        "rather than a str, or [str(t) for t in tokens]."
-    )
-
-
-def check_token_lists(lists, tokenizer, sources):
-    """Raise unless every item of ``lists`` is a list or tuple.
-
-    ``sources[i]`` is the text ``lists[i]`` came from (named in the error).
-    The tokens themselves are checked once per distinct token, by
-    :func:`check_tokens`. One C-level pass over the lists.
-    """
-    if all(map(isinstance, lists, itertools.repeat(list | tuple))):
-        return
-    i = next(i for i, out in enumerate(lists) if not isinstance(out, list | tuple))
-    raise _bad_output_error(tokenizer, sources[i], lists[i])
-
-
-def check_tokens(tokens, tokenizer, sources, lowercase=False):
-    """Raise unless every distinct token is a str, naming a text that gave one.
-
-    ``tokens`` are the distinct tokens of ``sources``; the texts are
-    tokenised again only on the error path, to find one with the bad token.
-    """
-    if all(map(isinstance, tokens, itertools.repeat(str))):
-        return
-    bad = next(t for t in tokens if not isinstance(t, str))
-    for source in sources:
-        if any(
-            type(t) is type(bad) and t == bad
-            for t in tokenizer(source.lower() if lowercase else source)
-        ):
-            raise _bad_output_error(tokenizer, source, None, token=bad)
-    raise _bad_output_error(tokenizer, "?", None, token=bad)
-
-
 def analyze(text, tokenizer, lowercase=True, ngram_range=(1, 1)):
     """Features of one text in order: its tokens, then its bigrams, and so on.
 
     The reference (per-text) path: :func:`count_texts` gives the same counts.
     """
-    tokens = tokenizer(text.lower() if lowercase else text)
+    (tokens,) = tokenize(tokenizer, [text], lowercase)
     check_token_lists([tokens], tokenizer, [text])
     check_tokens(tokens, tokenizer, [text], lowercase)
     min_n, max_n = ngram_range
@@ -155,10 +104,10 @@ def analyze(text, tokenizer, lowercase=True, ngram_range=(1, 1)):
 def _gc_paused():
     """Pause the cyclic garbage collector: building a list per text (which
     cannot form cycles) otherwise triggers collections that cost more than
-    the splitting itself."""
+    the splitting itself. An interrupt on any line leaves it as it was."""
     enabled = gc.isenabled()
-    gc.disable()
     try:
+        gc.disable()
         yield
     finally:
         if enabled:
@@ -178,20 +127,11 @@ def _chunk_ids(texts, lowercase, tokenizer, batch_size=50_000):
     for start in range(0, len(texts), batch_size):
         batch = texts[start : start + batch_size]
         with _gc_paused():
-            if lowercase:
-                lists = [split(t.lower()) for t in batch]
-            else:
-                lists = [split(t) for t in batch]
+            lists = tokenize(split, batch, lowercase)
         if tokenizer is not None:
             check_token_lists(lists, tokenizer, batch)
         lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        all_ids.append(
-            np.fromiter(
-                map(vocab.__getitem__, itertools.chain.from_iterable(lists)),
-                dtype=np.int64,
-                count=int(lengths.sum()),
-            )
-        )
+        all_ids.append(_numbered(vocab, lists, int(lengths.sum()), tokenizer, batch))
         all_lengths.append(lengths)
     if not all_ids:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), []
@@ -199,6 +139,21 @@ def _chunk_ids(texts, lowercase, tokenizer, batch_size=50_000):
     if tokenizer is not None:
         check_tokens(names, tokenizer, texts, lowercase)
     return np.concatenate(all_ids), np.concatenate(all_lengths), names
+
+
+def _numbered(vocab, lists, count, tokenizer, sources):
+    """The numbers in ``vocab`` of the tokens of ``lists`` (flat), numbering
+    new tokens; a token that cannot be a dictionary key (a list returned by
+    a faulty tokenizer) is named, with its text, ``sources[i]``."""
+    try:
+        return np.fromiter(
+            map(vocab.__getitem__, itertools.chain.from_iterable(lists)),
+            dtype=np.int64,
+            count=count,
+        )
+    except TypeError:
+        raise_bad_token(lists, tokenizer, sources)
+        raise
 
 
 def _merge(parts):
@@ -232,14 +187,10 @@ def _token_ids_generic(texts, tokenizer, lowercase, n_jobs):
     # Tokenise each distinct chunk once and expand chunk ids to token ids.
     vocab = defaultdict()
     vocab.default_factory = vocab.__len__
-    per_chunk = [tokenizer(chunk) for chunk in names]
+    per_chunk = tokenize(tokenizer, names)
     check_token_lists(per_chunk, tokenizer, names)
     counts = np.fromiter(map(len, per_chunk), np.int64, len(per_chunk))
-    flat = np.fromiter(
-        map(vocab.__getitem__, itertools.chain.from_iterable(per_chunk)),
-        np.int64,
-        int(counts.sum()),
-    )
+    flat = _numbered(vocab, per_chunk, int(counts.sum()), tokenizer, names)
     tokens = list(vocab)
     check_tokens(tokens, tokenizer, names)
     if np.all(counts == 1):
@@ -252,172 +203,6 @@ def _token_ids_generic(texts, tokenizer, lowercase, n_jobs):
     total = int(csum[-1])
     src = np.repeat(offsets[ids] - csum[:-1], cnt) + np.arange(total)
     return flat[src], new_lengths, tokens
-
-
-# ------------------------------------------------------------ byte-level path
-# Tokens of at most 8 ASCII characters (no NUL) are their own integer key:
-# their bytes read as a little-endian uint64. Other tokens get the key
-# _LONG | (their number in _Keys.long_names); ASCII bytes are < 0x80, so the
-# top bit never clashes.
-_LONG = np.uint64(1 << 63)
-_SEP = "\x1e"  # record separator: whitespace, never part of a token
-_BATCH = 100_000  # texts per batch of the byte-level path
-
-
-class _Keys:
-    """Integer keys of token strings, and back."""
-
-    def __init__(self):
-        self.long_names = []
-        self._long = {}
-
-    def key(self, token):
-        if len(token) <= 8 and token.isascii() and "\x00" not in token:
-            return int.from_bytes(token.encode("ascii"), "little")
-        k = self._long.get(token)
-        if k is None:
-            k = self._long[token] = (1 << 63) | len(self.long_names)
-            self.long_names.append(token)
-        return k
-
-    def name(self, key):
-        if key >> 63:
-            return self.long_names[key ^ (1 << 63)]
-        return key.to_bytes(8, "little").rstrip(b"\x00").decode("ascii")
-
-
-@functools.cache
-def _token_bytes(kind):
-    """Boolean table over the 128 ASCII codes: may the byte be in a token?"""
-    chars = [chr(c) for c in range(128)]
-    if kind == "whitespace":
-        return np.array([not c.isspace() for c in chars])
-    regex = re.compile(r"[^\W_]")
-    return np.array([regex.fullmatch(c) is not None for c in chars])
-
-
-def _fast_kind(tokenizer):
-    """ "word"/"whitespace" when the byte-level path gives ``tokenizer``'s tokens."""
-    if type(tokenizer) is WordTokenizer and tokenizer.pattern == WORD_PATTERN:
-        return "word"
-    if type(tokenizer) is WhitespaceTokenizer:
-        return "whitespace"
-    return None
-
-
-def _batch_keys(texts, kind, lowercase, keys):
-    """Token keys and tokens per text of one batch, or None if not ASCII.
-
-    The batch is joined with ``_SEP`` and lowercased once, its bytes are
-    classified by a table (word: letters and digits, apostrophes between
-    two of them; whitespace: every non-space byte) and the tokens are the
-    maximal runs of token bytes, read directly as integer keys.
-    """
-    joined = _SEP.join(texts)
-    if lowercase:
-        joined = joined.lower()
-    if not joined.isascii() or "\x00" in joined or joined.count(_SEP) != len(texts) - 1:
-        return None
-    # 8 bytes of padding so that every token start has an 8-byte window.
-    raw = np.frombuffer(joined.encode("ascii") + bytes(9), dtype=np.uint8)
-    inside = _token_bytes(kind)[raw]
-    inside[-9:] = False
-    if kind == "word":
-        apos = np.flatnonzero(raw[1:-1] == 39) + 1
-        inside[apos[inside[apos - 1] & inside[apos + 1]]] = True
-    starts = np.flatnonzero(inside[1:] & ~inside[:-1]) + 1
-    if inside[0]:
-        starts = np.concatenate([[0], starts])
-    ends = np.flatnonzero(inside[:-1] & ~inside[1:]) + 1
-    length = ends - starts
-    window = np.ndarray((len(raw) - 8,), dtype="<u8", buffer=raw, strides=(1,))
-    short = length <= 8
-    shift = ((8 - np.minimum(length, 8)) * 8).astype(np.uint64)
-    k = (window[starts] << shift) >> shift
-    if not short.all():
-        long = np.flatnonzero(~short)
-        k[long] = np.fromiter(
-            (
-                keys.key(joined[a:b])
-                for a, b in zip(starts[long].tolist(), ends[long].tolist())
-            ),
-            dtype=np.uint64,
-            count=len(long),
-        )
-    seps = np.flatnonzero(raw == ord(_SEP))
-    bounds = np.searchsorted(starts, seps)
-    lengths = np.diff(bounds, prepend=0, append=len(starts))
-    return k, lengths
-
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd
-
-
-def _place(table_keys, table_ids, keys, bits):
-    """Slots of ``keys`` in an open-addressing table, inserting missing keys.
-
-    Linear probing, vectorised: every pending key looks at its current slot;
-    the empty ones are claimed (``table_ids`` -2, one writer wins each slot),
-    keys that find themselves are done, the others move one slot on. All
-    copies of a key probe in lock-step, so each key ends in one slot.
-    """
-    mask = (1 << bits) - 1
-    slot = ((keys * _GOLDEN) >> np.uint64(64 - bits)).astype(np.int64)
-    pending = np.arange(len(keys))
-    probe = slot
-    while len(pending):
-        free = table_ids[probe] == -1
-        if free.any():
-            table_keys[probe[free]] = keys[free]
-            table_ids[probe[free]] = -2
-        # every probed slot is now taken: by the key itself, or by another
-        miss = np.flatnonzero(table_keys[probe] != keys)
-        if probe is not slot:
-            slot[pending] = probe
-        pending, keys = pending[miss], keys[miss]
-        probe = (probe[miss] + 1) & mask
-    return slot
-
-
-def _intern(keys, min_chunk=1 << 16):
-    """Ids of ``keys`` numbered in order of first appearance, and the keys.
-
-    A hash table (at most half full) is filled chunk by chunk: a chunk holds
-    at most as many keys as the table has free room, so it cannot overflow;
-    the table grows 4x (re-inserting its keys) when the room gets small.
-    """
-    n = len(keys)
-    bits = 18
-    table_keys = np.zeros(1 << bits, np.uint64)
-    table_ids = np.full(1 << bits, -1, np.int64)
-    ids = np.empty(n, np.int64)
-    n_ids = pos = 0
-    while pos < n:
-        room = (1 << bits) // 2 - n_ids
-        if room < min_chunk and n - pos > room:
-            old = np.flatnonzero(table_ids >= 0)
-            old_keys, old_ids = table_keys[old], table_ids[old]
-            bits += 2
-            table_keys = np.zeros(1 << bits, np.uint64)
-            table_ids = np.full(1 << bits, -1, np.int64)
-            table_ids[_place(table_keys, table_ids, old_keys, bits)] = old_ids
-            continue
-        chunk = keys[pos : pos + room]
-        slots = _place(table_keys, table_ids, chunk, bits)
-        got = table_ids[slots]
-        new = got == -2
-        if new.any():
-            new_slots, first = np.unique(slots[new], return_index=True)
-            new_slots = new_slots[np.argsort(first)]
-            table_ids[new_slots] = np.arange(n_ids, n_ids + len(new_slots))
-            n_ids += len(new_slots)
-            got = table_ids[slots]
-        ids[pos : pos + len(chunk)] = got
-        pos += len(chunk)
-    uniq = np.empty(n_ids, np.uint64)
-    occupied = np.flatnonzero(table_ids >= 0)
-    uniq[table_ids[occupied]] = table_keys[occupied]
-    return ids, uniq
 
 
 def _general_keys(texts, tokenizer, lowercase, keys):
@@ -481,7 +266,8 @@ def _ngram_features(ids, lengths, tokens, ngram_range):
     min_n, max_n = ngram_range
     n_docs = len(lengths)
     doc = np.repeat(np.arange(n_docs), lengths)
-    rows, cols, names = [], [], []
+    # texts too short for any n-gram in the range give no entries at all
+    rows, cols, names = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], []
     V = len(tokens)
     codes, level_names = ids, tokens
     for n in range(1, max_n + 1):
@@ -583,6 +369,36 @@ def _alphabetical(names):
     rank = np.empty(len(names), dtype=np.int64)
     rank[order] = np.arange(len(names))
     return order, [names[k] for k in order.tolist()], rank
+
+
+def empty_vocabulary_error(n_found, ngram_range, tokenizer, min_df, max_features):
+    """The ValueError for texts that leave no feature to score.
+
+    ``n_found`` features were found before ``min_df`` and ``max_features``;
+    ``tokenizer`` is how the error names the tokenizer.
+    """
+    min_n, max_n = ngram_range
+    if n_found:
+        problem = (
+            f"min_df={min_df!r} and max_features={max_features!r} removed all "
+            f"{n_found} features found. Lower min_df"
+        )
+    elif max_n == 1:
+        problem = (
+            "the texts hold no tokens: they are blank, or hold nothing the "
+            f"tokenizer {tokenizer} keeps. Check the texts and the tokenizer"
+        )
+    else:
+        problem = (
+            f"no text has {min_n} tokens (tokenizer {tokenizer}), so there is "
+            f"no n-gram in ngram_range={ngram_range!r}. Lower min_n, e.g. "
+            f"ngram_range=(1, {max_n}), or check the texts and the tokenizer"
+        )
+    return ValueError(
+        f"Empty vocabulary: {problem}. With no feature every score would be "
+        "the intercept, so, like scikit-learn's CountVectorizer, "
+        "LeastSquaresSentiment refuses to fit."
+    )
 
 
 def limit_features(

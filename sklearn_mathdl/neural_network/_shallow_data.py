@@ -1,0 +1,151 @@
+r"""The training data of the shallow approximator, checked and standardised.
+
+Inputs and targets are standardised with the weighted moments (an integer
+sample weight equals a repeated sample), by
+:func:`~sklearn_mathdl.neural_network._affine.weighted_standardisation`: exact
+and free of overflow for every finite value. The sample weights are divided by
+a power of two :math:`u` near their largest value, and ``alpha`` with them, so
+that neither their sum nor the penalty :math:`\alpha / \sum_i s_i` overflows,
+while every number stays bit for bit what it is without the division.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+from sklearn_mathdl.neural_network._affine import (
+    power_of_two_unit,
+    standardise,
+    weighted_standardisation,
+)
+
+# Penalties alpha / sum(sample_weight) above this make every weight vanish (and
+# their gradients overflow in backpropagation): refused with an explanation.
+_MAX_PENALTY = 1e100
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """Validated, standardised training data (and validation data, if any).
+
+    ``Xs``, ``Ys`` are the standardised inputs and targets, ``weights`` the
+    normalised sample weights :math:`\\omega` (sum 1), ``sample_weight`` the
+    sample weights divided by ``weight_unit``, ``total`` their sum in those
+    units, ``penalty`` :math:`\\alpha / \\sum_i s_i` and ``y_peak`` the
+    largest :math:`|y|`.
+    """
+
+    X: object
+    Xs: object
+    Ys: np.ndarray
+    weights: np.ndarray
+    sample_weight: np.ndarray
+    weight_unit: float
+    total: float
+    penalty: float
+    x_mean: np.ndarray
+    x_scale: np.ndarray
+    y_mean: np.ndarray
+    y_scale: np.ndarray
+    y_peak: float
+    single_output: bool
+    validation: tuple = None
+
+
+def check_targets(y, name="y"):
+    """Refuse NaN or infinite targets with a message saying what to do."""
+    try:
+        values = np.asarray(y)
+    except (TypeError, ValueError):
+        return  # validate_data reports it
+    if values.dtype.kind == "f" and not np.all(np.isfinite(values)):
+        raise ValueError(
+            f"The target {name} contains NaN or infinity. Remove those samples "
+            "(or impute the targets) before fitting: a regressor needs a "
+            "finite target for every sample."
+        )
+
+
+def _normalised_weights(sample_weight, X, alpha):
+    """``(weights summing to 1, weights / u, u, their sum, alpha / sum)``."""
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=np.float64, ensure_non_negative=True
+    )
+    unit = float(power_of_two_unit(sample_weight))
+    in_units = sample_weight / unit
+    total = float(in_units.sum())
+    penalty = alpha / unit / total
+    if not penalty <= _MAX_PENALTY:
+        raise ValueError(
+            f"alpha / sum(sample_weight) = {penalty:.3g}: a penalty this large "
+            "makes every weight vanish (the model would predict the mean of y). "
+            "Lower alpha, or scale sample_weight up (the model depends on the "
+            "weights' ratios and on alpha / sum(sample_weight) only)."
+        )
+    return in_units / total, in_units, unit, total, penalty
+
+
+def _validation_data(estimator, X_val, y_val, n_outputs, standardisers):
+    if (X_val is None) != (y_val is None):
+        raise ValueError("Pass both X_val and y_val, or neither.")
+    if X_val is None:
+        return None
+    check_targets(y_val, "y_val")
+    X_val = validate_data(
+        estimator, X_val, reset=False, accept_sparse="csr", dtype=np.float64
+    )
+    Y_val = np.asarray(y_val, dtype=np.float64).reshape(X_val.shape[0], -1)
+    if Y_val.shape[1] != n_outputs:
+        raise ValueError(f"y_val has {Y_val.shape[1]} outputs but y has {n_outputs}.")
+    (x_mean, x_scale, x_unit), (y_mean, y_scale, y_unit) = standardisers
+    return (
+        standardise(X_val, x_mean, x_scale, x_unit),
+        standardise(Y_val, y_mean, y_scale, y_unit),
+    )
+
+
+def prepare_training_data(estimator, X, y, sample_weight, X_val, y_val):
+    """Validate ``X``, ``y`` (setting ``n_features_in_``) and standardise them."""
+    check_targets(y)
+    X, y = validate_data(
+        estimator,
+        X,
+        y,
+        accept_sparse="csr",
+        dtype=np.float64,
+        multi_output=True,
+        y_numeric=True,
+    )
+    Y = y.reshape(y.shape[0], -1)
+    weights, in_units, unit, total, penalty = _normalised_weights(
+        sample_weight, X, estimator.alpha
+    )
+    Xs, x_mean, x_scale, x_unit = weighted_standardisation(X, weights)
+    Ys, y_mean, y_scale, y_unit = weighted_standardisation(Y, weights)
+    # A constant target is fitted as its mean: scale 1 maps weights back.
+    y_scale = np.where(np.isinf(y_scale), 1.0, y_scale)
+    validation = _validation_data(
+        estimator,
+        X_val,
+        y_val,
+        Y.shape[1],
+        ((x_mean, x_scale, x_unit), (y_mean, y_scale, y_unit)),
+    )
+    return TrainingData(
+        X=X,
+        Xs=Xs,
+        Ys=Ys,
+        weights=weights,
+        sample_weight=in_units,
+        weight_unit=unit,
+        total=total,
+        penalty=penalty,
+        x_mean=x_mean,
+        x_scale=x_scale,
+        y_mean=y_mean,
+        y_scale=y_scale,
+        y_peak=float(np.max(np.abs(Y), initial=0.0)),
+        single_output=y.ndim == 1,
+        validation=validation,
+    )

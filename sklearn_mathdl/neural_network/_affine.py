@@ -5,11 +5,13 @@ weighted standard deviation :math:`s`. Two hazards are handled here, once for
 every part of the shallow approximator:
 
 - **Range.** Finite data as large as :math:`1.7\cdot 10^{308}` overflow in
-  :math:`(x - \mu)^2`, or even in :math:`x - \mu`. Each column is first divided
-  by a power of two :math:`u`, its *unit*, near its largest magnitude; a
-  division by a power of two is exact, so :math:`(x/u - \mu/u)/(s/u)` is
-  bit for bit :math:`(x - \mu)/s` wherever the latter does not overflow, and
-  finite wherever the data are.
+  :math:`(x - \mu)^2`, or even in :math:`x - \mu`, and data below
+  :math:`10^{-154}` underflow in it. Where that happens, each column is
+  divided by a power of two :math:`u`, its *unit*, near its largest
+  magnitude; a division by a power of two is exact, so
+  :math:`(x/u - \mu/u)/(s/u)` is bit for bit :math:`(x - \mu)/s` wherever
+  the latter neither overflows nor underflows, and finite wherever the data
+  are.
 - **Sparsity.** On sparse data the centred matrix would be dense. Every product
   the shallow approximator needs is an affine map of ``X``, so the centring is
   folded into a rank-one correction, with :math:`Z = X S^{-1}` (still sparse)
@@ -33,6 +35,8 @@ from sklearn.utils.sparsefuncs import mean_variance_axis
 
 # Spread, relative to |mean|, up to which a column counts as constant.
 _CONSTANT_SPREAD = 1e-12
+# Below this variance, squared deviations may have underflowed.
+_TINY_VARIANCE = 1e-200
 
 
 def weighted_centre(A, weights):
@@ -66,33 +70,48 @@ def _divide_columns(X, unit):
     return X
 
 
+def _moments(X, weights, unit):
+    """Weighted mean and variance of the columns of ``X / unit``, and, for
+    dense ``X``, the centred ``X / unit`` (None for sparse ``X``)."""
+    X_unit = X if unit is None else _divide_columns(X, unit)
+    if sparse.issparse(X):
+        return (*mean_variance_axis(X_unit, axis=0, weights=weights), None)
+    X_unit, mean = weighted_centre(X_unit, weights)
+    return mean, weights @ (X_unit * X_unit), X_unit
+
+
 def weighted_standardisation(X, weights):
-    """Standardise the columns of ``X`` (array or sparse) with weighted moments.
+    r"""Standardise the columns of ``X`` (array or sparse) with weighted moments.
+
+    The moments are computed directly; only if a variance overflowed or came
+    out below :math:`10^{-200}` (where squares may have underflowed) are they
+    computed again in power-of-two units, which gives the same numbers
+    wherever the direct computation is exact, and finite ones everywhere.
 
     Returns
     -------
     standardised : ndarray or CentredSparse
-        :math:`(X - \\mu)/s`; for sparse ``X``, the operator
+        :math:`(X - \mu)/s`; for sparse ``X``, the operator
         :class:`CentredSparse`.
-    mean, scale, unit : ndarray of shape (n_columns,)
-        :math:`\\mu`, :math:`s` (``inf`` for a constant column) and the
-        power-of-two unit used to compute them without overflow.
+    mean, scale : ndarray of shape (n_columns,)
+        :math:`\mu` and :math:`s` (``inf`` for a constant column).
+    unit : ndarray of shape (n_columns,)
+        The power-of-two units the moments were computed in (ones when
+        computed directly), for :func:`standardise`.
     """
-    unit = power_of_two_unit(X, axis=0)
-    X_unit = _divide_columns(X, unit)
-    if sparse.issparse(X):
-        mean_unit, var_unit = mean_variance_axis(X_unit, axis=0, weights=weights)
-    else:
-        X_unit, mean_unit = weighted_centre(X_unit, weights)
-        var_unit = weights @ (X_unit * X_unit)
-    mean = mean_unit * unit
-    spread = np.sqrt(np.maximum(var_unit, 0)) * unit
+    unit = np.ones(X.shape[1])
+    mean, var, centred = _moments(X, weights, None)
+    if not (np.isfinite(var).all() and (var > _TINY_VARIANCE).all()):
+        unit = power_of_two_unit(X, axis=0)
+        mean, var, centred = _moments(X, weights, unit)
+        mean = mean * unit
+    spread = np.sqrt(np.maximum(var, 0)) * unit
     constant = spread <= _CONSTANT_SPREAD * np.abs(mean)
     scale = np.where(constant, np.inf, spread)
-    if sparse.issparse(X):
+    if centred is None:
         return CentredSparse(X, mean, scale), mean, scale, unit
-    X_unit /= scale / unit
-    return X_unit, mean, scale, unit
+    centred /= scale / unit
+    return centred, mean, scale, unit
 
 
 def standardise(X, mean, scale, unit=None):

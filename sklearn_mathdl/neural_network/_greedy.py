@@ -64,14 +64,17 @@ from sklearn_mathdl.neural_network._random_features import sample_ramps
 
 # Consecutive ramps adding no new direction after which the search stops.
 _MAX_FAILURES = 5
-
-
-def _activate(activation, Z):
-    return np.asarray(activation.forward(Z), dtype=np.float64)
+_DERIVATIVE = "backward (its derivative)"
 
 
 class _Correlation:
-    """:math:`-J(w, b)` and its gradient for the current residual."""
+    """:math:`-J(w, b)` and its gradient for the current residual.
+
+    ``activation`` is a
+    :class:`~sklearn_mathdl.neural_network._shallow_activation.CheckedActivation`:
+    NaN from it on moderate input is the plugin's fault and raises; on larger
+    input (a refinement step gone far) the point scores zero.
+    """
 
     def __init__(self, X, residual, weights, activation):
         self.X, self.r, self.omega, self.act = X, residual, weights, activation
@@ -80,34 +83,45 @@ class _Correlation:
         X, r, omega = self.X, self.r, self.omega
         w, b = theta[:-1], theta[-1]
         z = (X @ w + b)[:, None]
-        g = _activate(self.act, z)[:, 0]
+        g = self.act.forward(z)[:, 0]
         gc, _ = weighted_centre(g, omega)
         v = float(omega @ (gc * gc))
+        if not np.isfinite(v):
+            self.act.check_moderate(z)
         if not v > 1e-300:
             return 0.0, np.zeros_like(theta)
         u = (omega * g) @ r  # (m,); r has omega-mean zero
         uu = float(u @ u)
         coeff = omega * (2.0 * (r @ u) / v - 2.0 * uu * gc / (v * v))
-        c = np.asarray(self.act.backward(z, coeff[:, None]), dtype=np.float64)[:, 0]
+        c = self.act.backward(z, coeff[:, None])[:, 0]
         grad = np.empty_like(theta)
         grad[:-1] = X.T @ c
         grad[-1] = c.sum()
+        if not np.isfinite(grad).all():
+            self.act.check_moderate(z, _DERIVATIVE)
         return -uu / v, -grad
 
 
 def _ramp(X, theta, weights, activation):
     """The ramp of ``theta = (w, b)`` on the data, its mean and centred norm."""
-    g = _activate(activation, (X @ theta[:-1] + theta[-1])[:, None])[:, 0]
+    z = (X @ theta[:-1] + theta[-1])[:, None]
+    g = activation.forward(z)[:, 0]
     gc, g_mean = weighted_centre(g, weights)
-    return g, float(g_mean), float(np.sqrt(weights @ (gc * gc)))
+    norm = float(np.sqrt(weights @ (gc * gc)))
+    if not np.isfinite(norm):
+        activation.check_moderate(z)
+    return g, float(g_mean), norm
 
 
 def _best_candidate(
     X, cov, residual, weights, activation, n_candidates, weight_scale, rng
 ):
     W, b = sample_ramps(cov, n_candidates, weight_scale, rng)
-    G = _activate(activation, X @ W.T + b)
+    Z = X @ W.T + b
+    G = activation.forward(Z)
     mean = weights @ G
+    if not np.isfinite(mean).all():
+        activation.check_moderate(Z[:, ~np.isfinite(mean)])
     norms2 = weights @ (G * G) - mean * mean
     corr = (weights[:, None] * residual).T @ G  # (m, n_candidates)
     # Ramps nearly constant on the data need huge output weights: skip them.
@@ -219,7 +233,9 @@ def greedy_fit(
 ):
     """Build ``n_neurons`` ramps greedily on standardised ``X`` (N, d), ``Y`` (N, m).
 
-    ``weights`` are normalised sample weights (sum 1). ``validation`` is None or
+    ``weights`` are normalised sample weights (sum 1); ``activation`` is a
+    :class:`~sklearn_mathdl.neural_network._shallow_activation.CheckedActivation`
+    (a faulty plugin is named in the error). ``validation`` is None or
     ``(X_val, Y_val)`` in the same standardised units; ``y_scale`` (m,) turns
     the recorded errors back into the units of ``y``.
 
@@ -290,7 +306,10 @@ class _ErrorTracker:
         if self.validation is not None:
             X_val = self.validation[0]
             z = (X_val @ theta[:-1] + theta[-1])[:, None]
-            self.H_val[:, self.basis.k] = _activate(self.activation, z)[:, 0]
+            h = self.activation.forward(z)[:, 0]
+            if not np.isfinite(h).all():
+                self.activation.check_moderate(z)
+            self.H_val[:, self.basis.k] = h
 
     def record(self, variant):
         basis, y_scale = self.basis, self.y_scale

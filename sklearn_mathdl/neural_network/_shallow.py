@@ -71,10 +71,20 @@ def _to_original_units(network, data):
     network.intercepts[1] += data.y_mean
 
 
-def _check_predictions(network, data, context):
-    """Refuse a network that does not predict finite values on its training data."""
-    if np.isfinite(network.params).all() and np.isfinite(network.forward(data.X)).all():
-        return
+def _check_predictions(network, data, context, hidden=None):
+    """Refuse a network that does not predict finite values on its training data.
+
+    ``hidden``, if given, is the hidden layer on the training data computed
+    in standardised units: the same function, so only the output layer (which
+    the change of units scales) is run again.
+    """
+    if np.isfinite(network.params).all():
+        if hidden is None:
+            output = network.forward(data.X)
+        else:
+            output = hidden @ network.coefs[1] + network.intercepts[1]
+        if np.isfinite(output).all():
+            return
     peak = data.y_peak
     if peak > 1e250:
         raise ValueError(
@@ -451,7 +461,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         # The derivative is first used here: a faulty one is named now.
         Z = data.Xs @ network.coefs[0] + network.intercepts[0]
         activation.hidden_layer(Z)
-        activation.backward(Z, np.ones_like(Z))
+        activation.derivative_layer(Z)
         shift = getattr(data.Xs, "shift", None)
         X = data.Xs if shift is None else data.Xs.scaled
         if shift is not None:
@@ -520,9 +530,11 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
             # BLAS thread is fastest, and several contend on a busy machine.
             with blas_threads(1):
                 network, H, curve, ridge = self._initial_network(data, activation, rng)
-            n_iter, loss_curve = self._training_run(network, H, data, activation, rng)
+            n_iter, loss_curve, H = self._training_run(
+                network, H, data, activation, rng
+            )
             _to_original_units(network, data)
-            _check_predictions(network, data, self._context())
+            _check_predictions(network, data, self._context(), H)
         self.network_ = network
         self.n_iter_ = n_iter
         self.loss_curve_ = loss_curve
@@ -535,13 +547,15 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         return self
 
     def _training_run(self, network, H, data, activation, rng):
-        """``(n_iter_, loss_curve_)``: backpropagation if the method asks for it."""
+        """``(n_iter_, loss_curve_, H)``: backpropagation if the method asks for
+        it (then the hidden layer ``H`` has changed, and is None)."""
         n_iter = self._backprop_iterations()
         if n_iter and network.layer_sizes[1] > 0:
-            return self._backpropagate(network, H, data, activation, n_iter, rng)
+            trained = self._backpropagate(network, H, data, activation, n_iter, rng)
+            return (*trained, None)
         if self.method == "greedy":
-            return network.layer_sizes[1], []
-        return 1, []
+            return network.layer_sizes[1], [], H
+        return 1, [], H
 
     # ----------------------------------------------------------- prediction
     def predict(self, X):

@@ -18,6 +18,7 @@ GREEDY_ACTIVATIONS = "sigmoid, tanh, relu, relu_squared or relu_cubed"
 # Pre-activations up to this size are ones no careful activation overflows on
 # (the shared trainer's rule); beyond it, overflow is blamed on the scale.
 _MODERATE = 1e6
+_DERIVATIVE = "backward (its derivative)"
 
 
 def _probe(activation, Z, purpose):
@@ -86,7 +87,7 @@ def _moderate(Z):
 
 
 class CheckedActivation:
-    """An activation plugin whose faults are reported by name.
+    r"""An activation plugin whose faults are reported by name.
 
     Parameters
     ----------
@@ -94,12 +95,15 @@ class CheckedActivation:
     context : str
         How the fit uses it, for the error (e.g. ``"method='greedy'"``).
 
-    ``forward`` and ``backward`` return float64 arrays of the input's shape;
-    they raise a ``ValueError`` naming the plugin and ``context`` when it
-    raises, returns another shape, or returns NaN or infinity on moderate
-    finite input (:math:`|z| \\le 10^6`). On larger input a non-finite result
-    is returned as it is (a greedy refinement step may reach such ramps and
-    discards them); :meth:`hidden_layer` accepts none.
+    ``forward`` and ``backward`` return float64 arrays of the input's shape,
+    and raise a ``ValueError`` naming the plugin and ``context`` when it
+    raises or returns another shape. Finiteness costs a pass over the output,
+    so it is checked by the callers on the few numbers they reduce the output
+    to (a mean, a norm, a gradient): on a NaN or infinity there,
+    :meth:`check_moderate` blames the plugin if its input was moderate and
+    finite (:math:`|z| \le 10^6`); beyond that, overflow is the scale's
+    (a greedy refinement step that reaches such ramps discards them).
+    :meth:`hidden_layer` and :meth:`derivative_layer` check every entry.
     """
 
     def __init__(self, activation, context):
@@ -125,40 +129,17 @@ class CheckedActivation:
             )
         return out
 
-    def shaped_forward(self, Z):
-        """``forward`` with the raise and shape checks only (no finiteness)."""
+    def forward(self, Z):
         return self._call("forward", Z)
 
-    def shaped_backward(self, Z, grad_output):
-        """``backward`` with the raise and shape checks only (no finiteness)."""
+    def backward(self, Z, grad_output):
         return self._call("backward", Z, grad_output)
 
-    def reporting_copy(self):
-        """A copy of the plugin whose ``forward`` and ``backward`` are the
-        shaped ones above: for a training loop that calls the plugin itself.
-
-        The copy keeps the plugin's class, so a fast path it defines
-        (``backward_from_output``) stays in use; NaN or infinity is left to
-        the loop, which names the plugin itself.
-        """
-        plugin = copy.copy(self.activation)
-        try:
-            plugin.forward, plugin.backward = self.shaped_forward, self.shaped_backward
-        except AttributeError:  # __slots__: the plugin as it is
-            return self.activation
-        return plugin
-
-    def forward(self, Z):
-        out = self._call("forward", Z)
-        if not np.isfinite(out).all() and _moderate(Z):
-            raise self.fault("forward", Z)
-        return out
-
-    def backward(self, Z, grad_output):
-        out = self._call("backward", Z, grad_output)
-        if not np.isfinite(out).all() and _moderate(Z) and _moderate(grad_output):
-            raise self.fault("backward (its derivative)", Z)
-        return out
+    def check_moderate(self, Z, method="forward"):
+        """Called on a non-finite result of ``method`` on ``Z``: raise the
+        plugin's fault if ``Z`` was moderate, else return (the scale's)."""
+        if _moderate(Z):
+            raise self.fault(method, Z)
 
     def hidden_layer(self, Z):
         """``forward(Z)``, which must be finite: the hidden layer of a fit."""
@@ -166,6 +147,28 @@ class CheckedActivation:
         if not np.isfinite(out).all():
             raise self.fault("forward", Z)
         return out
+
+    def derivative_layer(self, Z):
+        """``backward(Z, 1)``, which must be finite (before backpropagation)."""
+        out = self.backward(Z, np.ones_like(Z))
+        if not np.isfinite(out).all():
+            raise self.fault(_DERIVATIVE, Z)
+        return out
+
+    def reporting_copy(self):
+        """A copy of the plugin whose ``forward`` and ``backward`` are the
+        checked ones above: for a training loop that calls the plugin itself.
+
+        The copy keeps the plugin's class, so a fast path it defines
+        (``backward_from_output``) stays in use; NaN or infinity is left to
+        the loop, which names the plugin itself.
+        """
+        plugin = copy.copy(self.activation)
+        try:
+            plugin.forward, plugin.backward = self.forward, self.backward
+        except AttributeError:  # __slots__: the plugin as it is
+            return self.activation
+        return plugin
 
     def fault(self, method, Z):
         """The error for NaN or infinity returned by ``method`` on ``Z``."""

@@ -3,10 +3,11 @@ r"""The training data of the shallow approximator, checked and standardised.
 Inputs and targets are standardised with the weighted moments (an integer
 sample weight equals a repeated sample), by
 :func:`~sklearn_mathdl.neural_network._affine.weighted_standardisation`: exact
-and free of overflow for every finite value. The sample weights are divided by
-a power of two :math:`u` near their largest value, and ``alpha`` with them, so
-that neither their sum nor the penalty :math:`\alpha / \sum_i s_i` overflows,
-while every number stays bit for bit what it is without the division.
+and free of overflow for every finite value. If the sum of the sample weights
+overflows (or is tiny), they are divided by a power of two :math:`u` near
+their largest value, and ``alpha`` with them: the weights and the penalty
+:math:`\alpha / \sum_i s_i` are then finite and the same numbers, bit for
+bit, that an exact computation gives.
 """
 
 from dataclasses import dataclass
@@ -72,9 +73,11 @@ def _normalised_weights(sample_weight, X, alpha):
     sample_weight = _check_sample_weight(
         sample_weight, X, dtype=np.float64, ensure_non_negative=True
     )
-    unit = float(power_of_two_unit(sample_weight))
-    in_units = sample_weight / unit
-    total = float(in_units.sum())
+    unit, in_units, total = 1.0, sample_weight, float(sample_weight.sum())
+    if not 1e-200 < total < np.inf:  # the sum overflowed, or may have lost bits
+        unit = float(power_of_two_unit(sample_weight))
+        in_units = sample_weight / unit
+        total = float(in_units.sum())
     penalty = alpha / unit / total
     if not penalty <= _MAX_PENALTY:
         raise ValueError(

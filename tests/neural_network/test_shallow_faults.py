@@ -317,6 +317,19 @@ def test_faulty_activation_is_named_with_the_method(plugin, method):
     _assert_clear(info.value)
 
 
+@pytest.mark.parametrize("refine_steps", [0, 2])
+def test_greedy_names_an_activation_failing_beyond_its_probes(refine_steps):
+    """The dictionary check probes [-4, 4]; NaN further out is caught where
+    the candidates are evaluated."""
+    X, y = _data()
+    activation = NaNForward(threshold=5.0)
+    model = ShallowUniversalApproximator(
+        6, activation=activation, method="greedy", weight_scale=100.0, **QUICK
+    ).set_params(refine_steps=refine_steps)
+    with pytest.raises(ValueError, match=r"NaNForward\(threshold=5.0\).*'greedy'"):
+        model.fit(X, y)
+
+
 @examples(100)
 @given(
     plugin=st.sampled_from(FAULTY),

@@ -10,7 +10,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from sklearn_mathdl.neural_network._affine import second_moment
 from sklearn_mathdl.neural_network._greedy import greedy_fit
-from sklearn_mathdl.neural_network._network import DenseNetwork
 from sklearn_mathdl.neural_network._random_features import (
     gcv_ridge,
     sample_ramps,
@@ -23,6 +22,13 @@ from sklearn_mathdl.neural_network._shallow_activation import (
 )
 from sklearn_mathdl.neural_network._shallow_backprop import fit_backprop
 from sklearn_mathdl.neural_network._shallow_data import prepare_training_data
+from sklearn_mathdl.neural_network._shallow_network import (
+    build_network,
+    check_predictions,
+    read_only,
+    to_original_units,
+    training_error,
+)
 from sklearn_mathdl.plugins import (
     ACTIVATIONS,
     OPTIMIZERS,
@@ -35,74 +41,6 @@ from sklearn_mathdl.utils._transaction import fit_transaction
 
 # Ridge (standardised units) of the output layer that backpropagation starts from.
 _START_RIDGE = 1e-2
-
-
-def _network(activation, W, b, A, a0):
-    """The network :math:`\\sum_i a_i \\sigma(w_i\\cdot x + b_i) + a_0` (rows of W are w_i)."""
-    network = DenseNetwork(
-        [W.shape[1], W.shape[0], A.shape[1]],
-        [activation, get_activation("identity")],
-        np.float64,
-    )
-    network.coefs[0][...] = W.T
-    network.intercepts[0][...] = b
-    network.coefs[1][...] = A
-    network.intercepts[1][...] = a0
-    return network
-
-
-def _training_error(network, data):
-    """Weighted squared error of ``network`` on the standardised data."""
-    residual = network.forward(data.Xs) - data.Ys
-    return float(data.weights @ (residual * residual).sum(axis=1))
-
-
-def _to_original_units(network, data):
-    r"""Map the standardised network to the data's units, in place.
-
-    :math:`w\cdot(x - \mu)/s + b = (w/s)\cdot x + (b - (w/s)\cdot\mu)` and
-    :math:`a \leftarrow s_y a`, :math:`a_0 \leftarrow s_y a_0 + \mu_y`.
-    """
-    W = network.coefs[0]
-    W /= data.x_scale[:, None]
-    network.intercepts[0] -= data.x_mean @ W
-    network.coefs[1] *= data.y_scale
-    network.intercepts[1] *= data.y_scale
-    network.intercepts[1] += data.y_mean
-
-
-def _check_predictions(network, data, context, hidden=None):
-    """Refuse a network that does not predict finite values on its training data.
-
-    ``hidden``, if given, is the hidden layer on the training data computed
-    in standardised units: the same function, so only the output layer (which
-    the change of units scales) is run again.
-    """
-    if np.isfinite(network.params).all():
-        if hidden is None:
-            output = network.forward(data.X)
-        else:
-            output = hidden @ network.coefs[1] + network.intercepts[1]
-        if np.isfinite(output).all():
-            return
-    peak = data.y_peak
-    if peak > 1e250:
-        raise ValueError(
-            f"The targets reach |y| = {peak:.3g}, so close to the largest float "
-            f"({np.finfo(np.float64).max:.3g}) that the fitted network's output "
-            f"overflows ({context}). Divide y by a constant (e.g. 1e{int(np.log10(peak)) - 2})"
-            " before fitting and multiply the predictions by it."
-        )
-    raise ValueError(
-        f"The fit ({context}) produced a network whose predictions on the training "
-        "data are not finite. Lower weight_scale or raise alpha."
-    )
-
-
-def _read_only(array):
-    view = array.view()
-    view.flags.writeable = False
-    return view
 
 
 class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEstimator):
@@ -427,7 +365,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
             )
             curve = {"n_neurons": np.arange(1, W.shape[0] + 1), **curve}
             return (
-                _network(activation.activation, W, b, A, a0),
+                build_network(activation.activation, W, b, A, a0),
                 None,
                 curve,
                 data.penalty,
@@ -441,7 +379,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
             A, a0, ridge = gcv_ridge(H, data.Ys, data.weights, ridge, total)
         else:
             A, a0 = weighted_ridge(H, data.Ys, data.weights, ridge)
-        return _network(activation.activation, W, b, A, a0), H, None, ridge
+        return build_network(activation.activation, W, b, A, a0), H, None, ridge
 
     def _backpropagate(self, network, H, data, activation, n_iter, rng):
         """Train ``network`` (standardised units) in place; keep the start if better.
@@ -487,11 +425,22 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
             network.intercepts[0] += shift @ network.coefs[0]
         # Keep the least-squares network if training did not beat it (random
         # ramps already resolve smooth 1-d targets to 1e-7).
-        trained, trained_error = network.params.copy(), _training_error(network, data)
+        trained, trained_error = network.params.copy(), training_error(network, data)
         network.params[...] = start
-        if not _training_error(network, data) < trained_error:
+        if not training_error(network, data) < trained_error:
             network.params[...] = trained
         return result
+
+    def _training_run(self, network, H, data, activation, rng):
+        """``(n_iter_, loss_curve_, H)``: backpropagation if the method asks for
+        it (then the hidden layer ``H`` has changed, and is None)."""
+        n_iter = self._backprop_iterations()
+        if n_iter and network.layer_sizes[1] > 0:
+            trained = self._backpropagate(network, H, data, activation, n_iter, rng)
+            return (*trained, None)
+        if self.method == "greedy":
+            return network.layer_sizes[1], [], H
+        return 1, [], H
 
     # ----------------------------------------------------------------- tags
     def __sklearn_tags__(self):
@@ -533,8 +482,8 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
             n_iter, loss_curve, H = self._training_run(
                 network, H, data, activation, rng
             )
-            _to_original_units(network, data)
-            _check_predictions(network, data, self._context(), H)
+            to_original_units(network, data)
+            check_predictions(network, data, self._context(), H)
         self.network_ = network
         self.n_iter_ = n_iter
         self.loss_curve_ = loss_curve
@@ -546,17 +495,6 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
             self.__dict__.pop("approximation_curve_", None)
         return self
 
-    def _training_run(self, network, H, data, activation, rng):
-        """``(n_iter_, loss_curve_, H)``: backpropagation if the method asks for
-        it (then the hidden layer ``H`` has changed, and is None)."""
-        n_iter = self._backprop_iterations()
-        if n_iter and network.layer_sizes[1] > 0:
-            trained = self._backpropagate(network, H, data, activation, n_iter, rng)
-            return (*trained, None)
-        if self.method == "greedy":
-            return network.layer_sizes[1], [], H
-        return 1, [], H
-
     # ----------------------------------------------------------- prediction
     def predict(self, X):
         r""":math:`\sum_i a_i \sigma(w_i\cdot x + b_i) + a_0` for each row of ``X``.
@@ -566,46 +504,57 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         check_is_fitted(self, "network_")
-        X = validate_data(self, X, reset=False, accept_sparse="csr", dtype=np.float64)
-        with np.errstate(over="ignore", under="ignore"):
+        # Values near the float limits are valid input: no numpy warnings.
+        with np.errstate(all="ignore"):
+            X = validate_data(
+                self, X, reset=False, accept_sparse="csr", dtype=np.float64
+            )
             out = self.network_.forward(X)
         return out[:, 0] if self._single_output else out
 
     # -------------------------------------------- views into the network
     def _layers(self):
+        """``(coefs, intercepts)`` of the fitted network."""
         check_is_fitted(self, "network_")
         network = self.network_
         return network.coefs, network.intercepts
 
     @property
     def hidden_weights_(self):
-        return _read_only(self._layers()[0][0].T)
+        """The :math:`w_i`, one row each: a read-only view of ``network_``."""
+        return read_only(self._layers()[0][0].T)
 
     @property
     def hidden_bias_(self):
-        return _read_only(self._layers()[1][0])
+        """The :math:`b_i`: a read-only view of ``network_``."""
+        return read_only(self._layers()[1][0])
 
     @property
     def output_weights_(self):
+        """The :math:`a_i` (a column per output): a read-only view of ``network_``."""
         A = self._layers()[0][1]
-        return _read_only(A[:, 0] if self._single_output else A)
+        return read_only(A[:, 0] if self._single_output else A)
 
     @property
     def output_bias_(self):
+        """The :math:`a_0`: a float for a 1-d ``y``, else a read-only view."""
         a0 = self._layers()[1][1]
-        return float(a0[0]) if self._single_output else _read_only(a0)
+        return float(a0[0]) if self._single_output else read_only(a0)
 
     @property
     def activation_(self):
+        """The resolved activation :math:`\\sigma` of ``network_``."""
         check_is_fitted(self, "network_")
         return self.network_.activations[0]
 
     @property
     def n_neurons_(self):
+        """Hidden units of ``network_``."""
         check_is_fitted(self, "network_")
         return self.network_.layer_sizes[1]
 
     @property
     def n_outputs_(self):
+        """Outputs of ``network_``."""
         check_is_fitted(self, "network_")
         return self.network_.layer_sizes[2]

@@ -55,6 +55,8 @@ A. R. Barron, "Universal approximation bounds for superpositions of a
 sigmoidal function", IEEE Trans. Inf. Theory 39(3), 1993.
 """
 
+import math
+
 import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.optimize import minimize
@@ -86,7 +88,7 @@ class _Correlation:
         g = self.act.forward(z)[:, 0]
         gc, _ = weighted_centre(g, omega)
         v = float(omega @ (gc * gc))
-        if not np.isfinite(v):
+        if not math.isfinite(v):
             self.act.check_moderate(z)
         if not v > 1e-300:
             return 0.0, np.zeros_like(theta)
@@ -108,7 +110,7 @@ def _ramp(X, theta, weights, activation):
     g = activation.forward(z)[:, 0]
     gc, g_mean = weighted_centre(g, weights)
     norm = float(np.sqrt(weights @ (gc * gc)))
-    if not np.isfinite(norm):
+    if not math.isfinite(norm):
         activation.check_moderate(z)
     return g, float(g_mean), norm
 

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 
 from sklearn_mathdl import ShallowUniversalApproximator
 from sklearn_mathdl.neural_network.activations import ElementwiseActivation
@@ -67,6 +68,8 @@ def _values(draw, shape):
 def problems(draw):
     n, d = draw(st.integers(2, 25)), draw(st.integers(1, 3))
     X = _values(draw, (n, d))
+    if draw(st.booleans()):
+        X = sparse.csr_matrix(np.where(np.abs(X) < 0.3, 0.0, X))
     y = _values(draw, (n,) if draw(st.booleans()) else (n, 2))
     weights = draw(st.sampled_from([None, "ones", "huge", "tiny", "negative", "mixed"]))
     sample_weight = {
@@ -106,7 +109,7 @@ def _fit_recording(model, X, y, **kwargs):
 
 
 # ---------------------------------------------------------------- (a) input
-@examples(300)
+@examples(600)
 @given(problems())
 def test_extreme_input_gives_a_clear_error_or_a_finite_model(problem):
     X, y, sample_weight, params = problem
@@ -157,7 +160,7 @@ BAD_REFITS = {
 }
 
 
-@examples(60)
+@examples(200)
 @given(
     method=st.sampled_from(METHODS),
     bad=st.sampled_from(sorted(BAD_REFITS)),
@@ -195,15 +198,22 @@ def _interruptible(setting, fitted):
 LINE_COUNTS = {}
 
 
+def _count_once(setting, fitted):
+    model, X, y = _interruptible(setting, fitted)
+    return count_package_lines(lambda: model.fit(X, y))
+
+
 def _line_count(setting, fitted):
-    """Package lines run by the fit that the test interrupts."""
+    """Package lines run by the fit that the test interrupts (after a first
+    run, which may fill caches: plugin parameter names, registry lookups)."""
     if (setting, fitted) not in LINE_COUNTS:
-        model, X, y = _interruptible(setting, fitted)
-        LINE_COUNTS[setting, fitted] = count_package_lines(lambda: model.fit(X, y))
+        counts = [_count_once(setting, fitted) for _ in range(3)]
+        assert counts[1] == counts[2], counts  # the fit is deterministic
+        LINE_COUNTS[setting, fitted] = counts[2]
     return LINE_COUNTS[setting, fitted]
 
 
-@examples(200)
+@examples(400)
 @given(
     setting=st.sampled_from(sorted(SETTINGS)),
     fitted=st.booleans(),
@@ -330,7 +340,7 @@ def test_greedy_names_an_activation_failing_beyond_its_probes(refine_steps):
         model.fit(X, y)
 
 
-@examples(100)
+@examples(200)
 @given(
     plugin=st.sampled_from(FAULTY),
     method=st.sampled_from(METHODS),

@@ -95,22 +95,22 @@ def weighted_standardisation(X, weights):
         :class:`CentredSparse`.
     mean, scale : ndarray of shape (n_columns,)
         :math:`\mu` and :math:`s` (``inf`` for a constant column).
-    unit : ndarray of shape (n_columns,)
-        The power-of-two units the moments were computed in (ones when
+    unit : ndarray of shape (n_columns,) or None
+        The power-of-two units the moments were computed in (None when
         computed directly), for :func:`standardise`.
     """
-    unit = np.ones(X.shape[1])
-    mean, var, centred = _moments(X, weights, None)
+    unit = None
+    mean, var, centred = _moments(X, weights, unit)
+    spread = np.sqrt(np.maximum(var, 0))
     if not (np.isfinite(var).all() and (var > _TINY_VARIANCE).all()):
         unit = power_of_two_unit(X, axis=0)
         mean, var, centred = _moments(X, weights, unit)
-        mean = mean * unit
-    spread = np.sqrt(np.maximum(var, 0)) * unit
+        mean, spread = mean * unit, np.sqrt(np.maximum(var, 0)) * unit
     constant = spread <= _CONSTANT_SPREAD * np.abs(mean)
     scale = np.where(constant, np.inf, spread)
     if centred is None:
         return CentredSparse(X, mean, scale), mean, scale, unit
-    centred /= scale / unit
+    centred /= scale if unit is None else scale / unit
     return centred, mean, scale, unit
 
 

@@ -33,8 +33,8 @@ class TrainingData:
     ``Xs``, ``Ys`` are the standardised inputs and targets, ``weights`` the
     normalised sample weights :math:`\\omega` (sum 1), ``sample_weight`` the
     sample weights divided by ``weight_unit``, ``total`` their sum in those
-    units, ``penalty`` :math:`\\alpha / \\sum_i s_i` and ``y_peak`` the
-    largest :math:`|y|`.
+    units, ``penalty`` :math:`\\alpha / \\sum_i s_i` and ``Y`` the targets as
+    given (2-d).
     """
 
     X: object
@@ -49,7 +49,7 @@ class TrainingData:
     x_scale: np.ndarray
     y_mean: np.ndarray
     y_scale: np.ndarray
-    y_peak: float
+    Y: np.ndarray
     single_output: bool
     validation: tuple = None
 
@@ -127,7 +127,7 @@ def prepare_training_data(estimator, X, y, sample_weight, X_val, y_val):
     Xs, x_mean, x_scale, x_unit = weighted_standardisation(X, weights)
     Ys, y_mean, y_scale, y_unit = weighted_standardisation(Y, weights)
     # A constant target is fitted as its mean: scale 1 maps weights back.
-    y_scale = np.where(np.isinf(y_scale), 1.0, y_scale)
+    y_scale[np.isinf(y_scale)] = 1.0
     validation = _validation_data(
         estimator,
         X_val,
@@ -148,7 +148,7 @@ def prepare_training_data(estimator, X, y, sample_weight, X_val, y_val):
         x_scale=x_scale,
         y_mean=y_mean,
         y_scale=y_scale,
-        y_peak=float(np.max(np.abs(Y), initial=0.0)),
+        Y=Y,
         single_output=y.ndim == 1,
         validation=validation,
     )

@@ -67,7 +67,7 @@ def check_predictions(network, data, context, hidden=None):
             output = hidden @ network.coefs[1] + network.intercepts[1]
         if np.isfinite(output).all():
             return
-    peak = data.y_peak
+    peak = float(np.max(np.abs(data.Y), initial=0.0))
     if peak > _HUGE_TARGET:
         divisor = f"1e{int(np.log10(peak)) - 2}"
         raise ValueError(

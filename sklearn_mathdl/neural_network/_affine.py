@@ -48,6 +48,15 @@ def weighted_centre(A, weights):
     return A - mean, mean
 
 
+def weighted_variance(A, weights):
+    r"""``(A - mean, mean, variance)`` of the rows of ``A`` (``weights`` sum to 1).
+
+    :math:`\sum_i \omega_i (a_i - \bar a)^2`, entrywise.
+    """
+    centred, mean = weighted_centre(A, weights)
+    return centred, mean, weights @ (centred * centred)
+
+
 def power_of_two_unit(values, axis=None):
     """The power of two :math:`2^{e-1}` with :math:`\\max|v| = m 2^e`, ``m`` in [1/2, 1).
 
@@ -76,8 +85,8 @@ def _moments(X, weights, unit):
     X_unit = X if unit is None else _divide_columns(X, unit)
     if sparse.issparse(X):
         return (*mean_variance_axis(X_unit, axis=0, weights=weights), None)
-    X_unit, mean = weighted_centre(X_unit, weights)
-    return mean, weights @ (X_unit * X_unit), X_unit
+    X_unit, mean, var = weighted_variance(X_unit, weights)
+    return mean, var, X_unit
 
 
 def weighted_standardisation(X, weights):

@@ -61,7 +61,11 @@ import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.optimize import minimize
 
-from sklearn_mathdl.neural_network._affine import second_moment, weighted_centre
+from sklearn_mathdl.neural_network._affine import (
+    second_moment,
+    weighted_centre,
+    weighted_variance,
+)
 from sklearn_mathdl.neural_network._random_features import sample_ramps
 
 # Consecutive ramps adding no new direction after which the search stops.
@@ -86,8 +90,8 @@ class _Correlation:
         w, b = theta[:-1], theta[-1]
         z = (X @ w + b)[:, None]
         g = self.act.forward(z)[:, 0]
-        gc, _ = weighted_centre(g, omega)
-        v = float(omega @ (gc * gc))
+        gc, _, v = weighted_variance(g, omega)
+        v = float(v)
         if not math.isfinite(v):
             self.act.check_moderate(z)
         if not v > 1e-300:
@@ -108,8 +112,8 @@ def _ramp(X, theta, weights, activation):
     """The ramp of ``theta = (w, b)`` on the data, its mean and centred norm."""
     z = (X @ theta[:-1] + theta[-1])[:, None]
     g = activation.forward(z)[:, 0]
-    gc, g_mean = weighted_centre(g, weights)
-    norm = float(np.sqrt(weights @ (gc * gc)))
+    _, g_mean, var = weighted_variance(g, weights)
+    norm = float(np.sqrt(var))
     if not math.isfinite(norm):
         activation.check_moderate(z)
     return g, float(g_mean), norm

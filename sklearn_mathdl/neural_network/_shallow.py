@@ -469,10 +469,11 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         self : ShallowUniversalApproximator
         """
         self._validate_params()
-        activation = CheckedActivation(self._resolve(), self._context())
+        context = self._context()
         # Finiteness is checked where it matters (the activation's output, the
         # fitted network's predictions): numpy's warnings would only repeat it.
         with np.errstate(all="ignore"):
+            activation = CheckedActivation(self._resolve(), context)
             data = prepare_training_data(self, X, y, sample_weight, X_val, y_val)
             rng = check_random_state(self.random_state)
             # The products here are thin (samples x features x candidates): one
@@ -483,7 +484,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
                 network, H, data, activation, rng
             )
             to_original_units(network, data)
-            check_predictions(network, data, self._context(), H)
+            check_predictions(network, data, context, H)
         self.network_ = network
         self.n_iter_ = n_iter
         self.loss_curve_ = loss_curve

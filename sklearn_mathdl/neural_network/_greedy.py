@@ -70,7 +70,6 @@ from sklearn_mathdl.neural_network._random_features import sample_ramps
 
 # Consecutive ramps adding no new direction after which the search stops.
 _MAX_FAILURES = 5
-_DERIVATIVE = "backward (its derivative)"
 
 
 class _Correlation:
@@ -106,7 +105,7 @@ class _Correlation:
         # c.sum() is NaN or infinite if an entry is (or if the sum overflows).
         if not math.isfinite(grad[-1]) and not np.isfinite(c).all():
             if np.isfinite(coeff).all():  # else the plugin got bad input
-                self.act.check_moderate(z, _DERIVATIVE)
+                self.act.check_moderate(z, "backward")
         return -uu / v, -grad
 
 

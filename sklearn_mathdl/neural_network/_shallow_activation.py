@@ -18,7 +18,6 @@ GREEDY_ACTIVATIONS = "sigmoid, tanh, relu, relu_squared or relu_cubed"
 # Pre-activations up to this size are ones no careful activation overflows on
 # (the shared trainer's rule); beyond it, overflow is blamed on the scale.
 _MODERATE = 1e6
-_DERIVATIVE = "backward (its derivative)"
 
 
 def _probe(activation, Z, purpose):
@@ -150,7 +149,7 @@ class CheckedActivation:
         """``backward(Z, 1)``, which must be finite (before backpropagation)."""
         out = self.backward(Z, np.ones_like(Z))
         if not np.isfinite(out).all():
-            raise self.fault(_DERIVATIVE, Z)
+            raise self.fault("backward", Z)
         return out
 
     def reporting_copy(self):
@@ -170,6 +169,8 @@ class CheckedActivation:
 
     def fault(self, method, Z):
         """The error for NaN or infinity returned by ``method`` on ``Z``."""
+        if method == "backward":
+            method = "backward (its derivative)"
         if not np.isfinite(Z).all():
             return ValueError(
                 f"The hidden pre-activations overflow while fitting with "

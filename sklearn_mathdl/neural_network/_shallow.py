@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from sklearn_mathdl.neural_network._affine import second_moment
 from sklearn_mathdl.neural_network._greedy import greedy_fit
@@ -21,7 +21,10 @@ from sklearn_mathdl.neural_network._shallow_activation import (
     check_elementwise,
 )
 from sklearn_mathdl.neural_network._shallow_backprop import fit_backprop
-from sklearn_mathdl.neural_network._shallow_data import prepare_training_data
+from sklearn_mathdl.neural_network._shallow_data import (
+    prepare_training_data,
+    validate_numeric,
+)
 from sklearn_mathdl.neural_network._shallow_network import (
     build_network,
     check_predictions,
@@ -507,7 +510,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         check_is_fitted(self, "network_")
         # Values near the float limits are valid input: no numpy warnings.
         with np.errstate(all="ignore"):
-            X = validate_data(
+            X = validate_numeric(
                 self, X, reset=False, accept_sparse="csr", dtype=np.float64
             )
             out = self.network_.forward(X)

@@ -13,6 +13,7 @@ bit, that an exact computation gives.
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils.validation import _check_sample_weight, validate_data
 
 from sklearn_mathdl.neural_network._affine import (
@@ -21,6 +22,9 @@ from sklearn_mathdl.neural_network._affine import (
     weighted_standardisation,
 )
 
+# numpy's words when it cannot convert an input to floats.
+_RAGGED = ("inhomogeneous", "setting an array element with a sequence")
+_NUMPY_CONVERSION = (*_RAGGED, "could not convert", "invalid literal")
 # Penalties alpha / sum(sample_weight) above this make every weight vanish (and
 # their gradients overflow in backpropagation): refused with an explanation.
 _MAX_PENALTY = 1e100
@@ -52,6 +56,55 @@ class TrainingData:
     Y: np.ndarray
     single_output: bool
     validation: tuple = None
+
+
+def _non_numeric_error(name, values):
+    """The error for ``values`` (the input ``name``) that numpy cannot convert
+    to floats, or None if it can (the problem lies elsewhere)."""
+    if values is None or sparse.issparse(values):
+        return None
+    try:
+        np.asarray(values, dtype=np.float64)
+        return None
+    except (TypeError, ValueError) as exc:
+        if any(phrase in str(exc) for phrase in _RAGGED):
+            return ValueError(
+                f"{name} has rows of different lengths (a ragged list of lists); "
+                "give a rectangular array of numbers, one row per sample."
+            )
+    first = next(
+        (v for v in np.asarray(values, dtype=object).ravel() if not _is_number(v)),
+        None,
+    )
+    return ValueError(
+        f"{name} must contain numbers, but holds {first!r}. Encode such values as "
+        "numbers (e.g. OneHotEncoder for categories); this is a regressor: for "
+        "class labels use a classifier."
+    )
+
+
+def _is_number(value):
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def validate_numeric(estimator, X, y="no_validation", *, names=("X", "y"), **kwargs):
+    """``validate_data(estimator, X, y, **kwargs)``, whose conversion errors
+    name the input (as ``names``) and the fix instead of numpy's message."""
+    try:
+        return validate_data(estimator, X, y, **kwargs)
+    except (TypeError, ValueError) as exc:
+        if not any(phrase in str(exc) for phrase in _NUMPY_CONVERSION):
+            raise
+        y = None if isinstance(y, str) else y
+        for name, values in zip(names, (X, y)):
+            error = _non_numeric_error(name, values)
+            if error is not None:
+                raise error from exc
+        raise
 
 
 def check_targets(y, name="y"):
@@ -95,10 +148,18 @@ def _validation_data(estimator, X_val, y_val, n_outputs, standardisers):
     if X_val is None:
         return None
     check_targets(y_val, "y_val")
-    X_val = validate_data(
-        estimator, X_val, reset=False, accept_sparse="csr", dtype=np.float64
+    X_val, y_val = validate_numeric(
+        estimator,
+        X_val,
+        y_val,
+        names=("X_val", "y_val"),
+        reset=False,
+        accept_sparse="csr",
+        dtype=np.float64,
+        multi_output=True,
+        y_numeric=True,
     )
-    Y_val = np.asarray(y_val, dtype=np.float64).reshape(X_val.shape[0], -1)
+    Y_val = y_val.reshape(X_val.shape[0], -1)
     if Y_val.shape[1] != n_outputs:
         raise ValueError(f"y_val has {Y_val.shape[1]} outputs but y has {n_outputs}.")
     (x_mean, x_scale, x_unit), (y_mean, y_scale, y_unit) = standardisers
@@ -111,7 +172,7 @@ def _validation_data(estimator, X_val, y_val, n_outputs, standardisers):
 def prepare_training_data(estimator, X, y, sample_weight, X_val, y_val):
     """Validate ``X``, ``y`` (setting ``n_features_in_``) and standardise them."""
     check_targets(y)
-    X, y = validate_data(
+    X, y = validate_numeric(
         estimator,
         X,
         y,

@@ -408,3 +408,46 @@ def test_sample_weight_scale_does_not_matter_with_alpha_scaled_alike(method):
     model.set_params(alpha=np.ldexp(model.alpha, 1020))
     extreme = model.fit(X, y, sample_weight=np.ldexp(weights, 1020))
     np.testing.assert_array_equal(extreme.predict(X), moderate.predict(X))
+
+
+@pytest.mark.parametrize(
+    "y_val, match",
+    [
+        (lambda y: y[:-1], "inconsistent numbers of samples"),
+        (lambda y: np.array(["a"] * len(y), dtype=object), "y_val must contain"),
+        (
+            lambda y: [[v] if i % 2 else [v, v] for i, v in enumerate(y)],
+            "y_val has rows",
+        ),
+        (lambda y: np.column_stack([y, y]), "y_val has 2 outputs but y has 1"),
+    ],
+)
+def test_bad_validation_data_is_named(y_val, match):
+    """Validation data are checked as the training data are, by name."""
+    X, y = _data()
+    model = ShallowUniversalApproximator(4, method="greedy", **QUICK)
+    with pytest.raises(ValueError, match=match) as info:
+        model.fit(X, y, X_val=X, y_val=y_val(y))
+    _assert_clear(info.value)
+
+
+NOT_NUMBERS = {
+    "string in X": (lambda X, y: (X.astype(object).tolist() + [["a", 1.0]], [*y, 0.0])),
+    "string in y": (lambda X, y: (X, np.array([*y[:-1], "a"], dtype=object))),
+    "ragged X": (lambda X, y: ([list(row[: 1 + i % 2]) for i, row in enumerate(X)], y)),
+    "ragged y": (lambda X, y: (X, [[v] if i % 2 else [v, v] for i, v in enumerate(y)])),
+}
+
+
+@pytest.mark.parametrize("bad", sorted(NOT_NUMBERS))
+@pytest.mark.parametrize("method", METHODS)
+def test_input_that_is_not_numbers_is_named(bad, method):
+    X, y = _data()
+    X_bad, y_bad = NOT_NUMBERS[bad](X, y)
+    model = ShallowUniversalApproximator(4, method=method, **QUICK)
+    with pytest.raises(ValueError, match=f"^{bad.split()[-1]} ") as info:
+        model.fit(X_bad, y_bad)
+    _assert_clear(info.value)
+    fitted = model.fit(X, y)
+    with pytest.raises(ValueError, match="^X must contain numbers") as info:
+        fitted.predict([["a", 1.0]])

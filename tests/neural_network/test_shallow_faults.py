@@ -187,9 +187,13 @@ SETTINGS = {
 }
 
 
-def _interruptible(setting, fitted):
-    """An estimator (fitted or not) and the data of its next fit."""
+def _interruptible(setting, fitted, seed_object=False):
+    """An estimator (fitted or not) and the data of its next fit; with
+    ``seed_object``, seeded by a RandomState that the fit consumes (the
+    transaction rewinds it)."""
     model = ShallowUniversalApproximator(4, **SETTINGS[setting], **QUICK)
+    if seed_object:
+        model.set_params(random_state=np.random.RandomState(0))
     if fitted:
         model.fit(*_data(seed=2, n=20))
     return model, *_data(seed=1, n=20)
@@ -198,30 +202,33 @@ def _interruptible(setting, fitted):
 LINE_COUNTS = {}
 
 
-def _count_once(setting, fitted):
-    model, X, y = _interruptible(setting, fitted)
+def _count_once(*key):
+    model, X, y = _interruptible(*key)
     return count_package_lines(lambda: model.fit(X, y))
 
 
-def _line_count(setting, fitted):
+def _line_count(*key):
     """Package lines run by the fit that the test interrupts (after a first
     run, which may fill caches: plugin parameter names, registry lookups)."""
-    if (setting, fitted) not in LINE_COUNTS:
-        counts = [_count_once(setting, fitted) for _ in range(3)]
+    if key not in LINE_COUNTS:
+        counts = [_count_once(*key) for _ in range(3)]
         assert counts[1] == counts[2], counts  # the fit is deterministic
-        LINE_COUNTS[setting, fitted] = counts[2]
-    return LINE_COUNTS[setting, fitted]
+        LINE_COUNTS[key] = counts[2]
+    return LINE_COUNTS[key]
 
 
 @examples(400)
 @given(
     setting=st.sampled_from(sorted(SETTINGS)),
     fitted=st.booleans(),
+    seed_object=st.booleans(),
     where=st.floats(0.0, 1.0, exclude_max=True),
 )
-def test_ctrl_c_anywhere_leaves_the_pickle_unchanged(setting, fitted, where):
-    line = 1 + int(where * _line_count(setting, fitted))
-    model, X, y = _interruptible(setting, fitted)
+def test_ctrl_c_anywhere_leaves_the_pickle_unchanged(
+    setting, fitted, seed_object, where
+):
+    line = 1 + int(where * _line_count(setting, fitted, seed_object))
+    model, X, y = _interruptible(setting, fitted, seed_object)
     before = pickled(model)
     with pytest.raises(KeyboardInterrupt):
         with interrupt_at_line(line):

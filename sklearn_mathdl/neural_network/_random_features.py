@@ -25,7 +25,7 @@ i.e. :math:`(H_c^\top \Omega H_c + \alpha I) a = H_c^\top \Omega y_c` on the
 import numpy as np
 from scipy import linalg
 
-from sklearn_mathdl.plugins._base import Plugin
+from sklearn_mathdl.neural_network._affine import weighted_centre
 
 
 def sample_ramps(cov, n, weight_scale, random_state):
@@ -50,6 +50,20 @@ def sample_ramps(cov, n, weight_scale, random_state):
     return directions * slopes[:, None], -slopes * centres
 
 
+def _centred_normal_equations(H, Y, weights):
+    r"""The :math:`\omega`-centred least-squares problem of the output layer.
+
+    Returns the Gram matrix :math:`H_c^\top \Omega H_c`, the right-hand side
+    :math:`H_c^\top \Omega y_c`, the centred targets :math:`y_c` and the
+    means :math:`\bar H`, :math:`\bar y` (the intercept is
+    :math:`a_0 = \bar y - \bar H a`).
+    """
+    Hc, h_mean = weighted_centre(H, weights)
+    Yc, y_mean = weighted_centre(Y, weights)
+    Hw = Hc * weights[:, None]
+    return Hw.T @ Hc, Hw.T @ Yc, Yc, h_mean, y_mean
+
+
 def weighted_ridge(H, Y, weights, alpha):
     r"""Output weights ``a`` (k, m) and intercept ``a0`` (m,) of the ridge problem.
 
@@ -60,12 +74,7 @@ def weighted_ridge(H, Y, weights, alpha):
     """
     if weights is None:
         weights = np.full(H.shape[0], 1.0 / H.shape[0])
-    h_mean = weights @ H
-    y_mean = weights @ Y
-    Hc = H - h_mean
-    Hw = Hc * weights[:, None]
-    gram = Hw.T @ Hc
-    rhs = Hw.T @ (Y - y_mean)
+    gram, rhs, _, h_mean, y_mean = _centred_normal_equations(H, Y, weights)
     jitter = 1e-12 * max(float(np.trace(gram)) / max(gram.shape[0], 1), 1e-300)
     gram[np.diag_indices_from(gram)] += alpha + jitter
     try:
@@ -107,19 +116,22 @@ def gcv_ridge(H, Y, weights, alpha, n_effective, n_grid=11):
     -------
     A : ndarray (k, m), a0 : ndarray (m,), lam : float
     """
-    h_mean = weights @ H
-    y_mean = weights @ Y
-    Hc = H - h_mean
-    Yc = Y - y_mean
-    Hw = Hc * weights[:, None]
-    s, V = linalg.eigh(Hw.T @ Hc)
+    gram, rhs, Yc, h_mean, y_mean = _centred_normal_equations(H, Y, weights)
+    s, V = linalg.eigh(gram)
     s = np.maximum(s, 0.0)
-    c = V.T @ (Hw.T @ Yc)  # (k, m)
+    c = V.T @ rhs  # (k, m)
     # Eigenvectors of eigenvalues at the round-off level of the Gram matrix are
     # arbitrary: drop them (numerical rank), or tiny penalties amplify noise.
     c[s <= s.size * np.finfo(np.float64).eps * s.max(initial=0.0)] = 0.0
     c2 = (c * c).sum(axis=1)
     yy = float(weights @ (Yc * Yc).sum(axis=1))
+    lam = _gcv_penalty(s, c2, yy, alpha, n_effective, n_grid)
+    A = V @ (c / (s + lam)[:, None])
+    return A, y_mean - h_mean @ A, lam
+
+
+def _gcv_penalty(s, c2, yy, alpha, n_effective, n_grid):
+    """The penalty of the grid with the smallest GCV (see :func:`gcv_ridge`)."""
     scale = max(float(s.mean()), 1e-300)
     lams = scale * 10.0 ** -np.arange(n_grid, dtype=np.float64)
     lams = np.append(lams, max(alpha, lams[-1]))
@@ -132,47 +144,8 @@ def gcv_ridge(H, Y, weights, alpha, n_effective, n_grid=11):
         dof = 1.0 + (s[None, :] / (s[None, :] + lams[:, None])).sum(axis=1)
         gcv = np.maximum(rss, 0.0) / (1.0 - dof / n_effective) ** 2
     gcv = np.where((dof < n_effective) & np.isfinite(gcv), gcv, np.inf)
-    if np.isfinite(gcv).any():
-        # Near-ties (interpolating fits) go to the larger, more stable penalty.
-        # RSS below 1e-10 of |y|^2 is round-off of the formula above.
-        lam = float(lams[gcv <= gcv.min() * (1 + 1e-6) + 1e-10 * yy].max())
-    else:
-        lam = float(lams[0])
-    A = V @ (c / (s + lam)[:, None])
-    return A, y_mean - h_mean @ A, lam
-
-
-class FixedInitializer(Plugin):
-    """Initializer returning given layers, in order (one call per layer).
-
-    Lets the shared training machinery start from a hidden layer placed in the
-    data and an output layer solved by least squares.
-
-    Parameters
-    ----------
-    layers : tuple of (W, b)
-        ``W`` of shape (fan_in, fan_out), ``b`` of shape (fan_out,).
-    """
-
-    def __init__(self, layers):
-        self.layers = layers
-
-    def initialize(self, fan_in, fan_out, random_state, dtype):
-        calls = getattr(self, "_calls", 0)
-        self._calls = calls + 1
-        W, b = self.layers[calls]
-        if W.shape != (fan_in, fan_out):
-            raise ValueError(
-                f"Layer {calls} was given weights of shape {W.shape}, the "
-                f"network asks for {(fan_in, fan_out)}."
-            )
-        return W.astype(dtype), b.astype(dtype)
-
-    def __repr__(self):
-        shapes = [tuple(W.shape) for W, _ in self.layers]
-        return f"FixedInitializer(layers of shapes {shapes})"
-
-    def __eq__(self, other):
-        return self is other
-
-    __hash__ = object.__hash__
+    if not np.isfinite(gcv).any():
+        return float(lams[0])
+    # Near-ties (interpolating fits) go to the larger, more stable penalty.
+    # RSS below 1e-10 of |y|^2 is round-off of the formula above.
+    return float(lams[gcv <= gcv.min() * (1 + 1e-6) + 1e-10 * yy].max())

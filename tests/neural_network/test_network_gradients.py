@@ -109,13 +109,13 @@ def test_estimator_objective_gradient(target, loss):
     labels = {"binary": 1, "multiclass": clf.classes_.size, "multilabel": 3}[target]
     per_label = 2 if loss != "log" and target != "multiclass" else 1
     assert clf.n_outputs_ == labels * per_label
-    net = clf.network_
-    clf._objective(net, X, Y, sw)
+    net, penalised_loss = clf.network_, clf._objective()
+    penalised_loss(net, X, Y, sw)
     analytic = net.grad.copy()
 
     def objective(theta):
         net.params[...] = theta
-        return clf._objective(net, X, Y, sw)
+        return penalised_loss(net, X, Y, sw)
 
     numeric = _numerical_gradient(objective, net.params.copy())
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)

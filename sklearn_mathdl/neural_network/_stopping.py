@@ -31,10 +31,10 @@ class Validation:
         self.score = score
 
     def evaluate(self, loss, network):
-        """The held-out loss (without penalty) and score."""
+        """The held-out loss (without penalty), its gradient and the score."""
         output = network.forward(self.X)
-        value = value_and_gradient(loss, self.Y, output, self.sample_weight)[0]
-        return value, self.score(output)
+        value, grad = value_and_gradient(loss, self.Y, output, self.sample_weight)
+        return value, grad, self.score(output)
 
 
 class StoppingRule:

@@ -24,8 +24,15 @@ def _kind(value):
     return "other"
 
 
-def label_kind(labels, name="y"):
-    """The kind of ``labels``, ``"str"`` or ``"number"``.
+def checked_labels(labels, name="y"):
+    """``labels`` as an array scikit-learn reads as class labels, and their kind.
+
+    Returns
+    -------
+    labels : ndarray or sparse matrix
+        Numbers held in an object array come out as a numeric array (which
+        scikit-learn's ``type_of_target`` recognises); anything else as given.
+    kind : {"str", "number"}
 
     Raises
     ------
@@ -35,12 +42,12 @@ def label_kind(labels, name="y"):
         and how to convert them.
     """
     if sp.issparse(labels):
-        return "number"
+        return labels, "number"
     labels = np.asarray(labels)
     if labels.dtype.kind in "US":
-        return "str"
+        return labels, "str"
     if labels.dtype.kind in "biuf":
-        return "number"
+        return labels, "number"
     if labels.dtype.kind != "O":  # complex, datetime, ...
         raise ValueError(
             f"{name} has labels of dtype {labels.dtype}: class labels must be "
@@ -49,6 +56,10 @@ def label_kind(labels, name="y"):
     examples = {}
     for value in labels.ravel():
         examples.setdefault(_kind(value), value)
+    examples = {
+        kind: value.item() if isinstance(value, np.generic) else value
+        for kind, value in examples.items()
+    }
     if "other" in examples:
         other = examples["other"]
         raise ValueError(
@@ -61,9 +72,10 @@ def label_kind(labels, name="y"):
             f"{name} mixes labels of type str (e.g. {s!r}) and of type "
             f"{type(n).__name__} (e.g. {n!r}); class labels must all be of one "
             "type, so that they can be sorted. Convert them to one type, e.g. "
-            "y = np.asarray(y).astype(str)."
+            f"{name} = np.asarray({name}).astype(str)."
         )
-    return next(iter(examples), "number")
+    kind = next(iter(examples), "number")
+    return (np.array(labels.tolist()) if kind == "number" else labels), kind
 
 
 def check_same_kind(kind, fitted_kind, name="y"):
@@ -87,6 +99,7 @@ def check_real_targets(y, estimator_name):
     if array.dtype.kind in "biuf":
         return
     for value in array.ravel():
+        value = value.item() if isinstance(value, np.generic) else value
         try:
             float(value)
         except (TypeError, ValueError):
@@ -140,9 +153,10 @@ class ClassTargets:
         without one, a one-hot two-class group per label; multiclass targets
         a one-hot row of K columns.
         """
-        kind = label_kind(y)
+        y, kind = checked_labels(y)
         if classes is not None:
-            check_same_kind(label_kind(classes, "classes"), kind, "classes")
+            classes, classes_kind = checked_labels(classes, "classes")
+            check_same_kind(classes_kind, kind, "classes")
         check_classification_targets(y)
         multilabel = type_of_target(y) == "multilabel-indicator"
         if multilabel:
@@ -156,7 +170,7 @@ class ClassTargets:
             self.classes_ = labels
             self._multilabel = multilabel
         else:
-            check_same_kind(kind, label_kind(self.classes_))
+            check_same_kind(kind, checked_labels(self.classes_)[1])
             self._check_known_labels(y, labels, classes, multilabel, incremental)
         return self._one_hot(y, loss, multilabel)
 

@@ -33,6 +33,8 @@ from sklearn_mathdl.neural_network._tracing import (
     MODERATE,
     Overflow,
     StepsDiverged,
+    TrainingFault,
+    largest,
     moderate,
     optimizer_fault,
     overflow_at_start,
@@ -162,6 +164,41 @@ class Trainer:
         self.random_state = random_state
         self.learning_rate_init = learning_rate_init
 
+    def _evaluate(self, network, X, Y, sample_weight, evaluation=None):
+        """``evaluation()``, by default the objective on a batch. An exception
+        it raises (a plugin's, or NumPy's on a plugin's misshapen output) is
+        replayed on the batch with every plugin call checked, and re-raised
+        as the fault of the plugin named there."""
+        try:
+            if evaluation is None:
+                return self.objective(network, X, Y, sample_weight)
+            return evaluation()
+        except Exception as exc:
+            try:
+                trace(self.objective, network, X, Y, sample_weight)
+            except TrainingFault as fault:
+                raise fault from exc
+            except Exception:
+                pass
+            raise
+
+    def _validate(self, network, validation):
+        """The held-out loss and score; a plugin at fault on the held-out
+        samples is named (an overflow leaves them NaN, as in scikit-learn)."""
+        held_out = (validation.X, validation.Y, validation.sample_weight)
+        loss, grad, score = self._evaluate(
+            network,
+            *held_out,
+            evaluation=lambda: validation.evaluate(self.objective.loss, network),
+        )
+        if not (
+            np.isfinite(loss)
+            and np.shape(grad) == validation.Y.shape
+            and np.isfinite(grad).all()
+        ):
+            trace(self.objective, network, *held_out)
+        return loss, score
+
     def check_plugins(self, network, data):
         """Run two samples through every plugin before training, so that a
         plugin returning a wrong shape or NaN is named, not a matrix product."""
@@ -216,10 +253,33 @@ class Trainer:
             self.report.say(f"Training stopped: {reason}")
         if validation is not None:
             StoppingRule.restore_best(record, network, self.report.say)
+        self._check_final_weights(network, data)
+
+    def _check_final_weights(self, network, data):
+        """Finite input never yields a model that predicts NaN or inf.
+
+        Every minibatch loss was finite at the weights before its update;
+        the last update is judged here. Weights beyond :data:`MODERATE`
+        (diverging steps, nothing else makes them) are checked on every
+        training sample; moderate ones cost nothing.
+        """
+        if moderate(network.params):
+            return
+        with np.errstate(all="ignore"):
+            finite = np.isfinite(network.forward(data.X)).all()
+        if not finite:
+            raise StepsDiverged(
+                "The steps diverged: the weights grew to "
+                f"{largest(network.params):.3g} in magnitude and the network "
+                "output overflows on the training data. Solver produced "
+                "non-finite parameter weights. The input data may contain large "
+                "values and need to be preprocessed (scale the features), or "
+                f"lower learning_rate_init (now {self.learning_rate_init})."
+            )
 
     def _run_epoch(self, network, batches, record, last_good):
         """One pass of minibatch updates; the mean loss and the last rate."""
-        objective, optimizer, schedule = self.objective, self.optimizer, self.schedule
+        optimizer, schedule = self.optimizer, self.schedule
         total_loss, total_weight, rate = 0.0, 0.0, None
         try:
             for begin in batches.new_epoch():
@@ -228,7 +288,7 @@ class Trainer:
                 if not weight:  # zero-weight samples only: nothing to learn
                     continue
                 rate = schedule.learning_rate(record._schedule_t, record._n_epochs)
-                loss = objective(network, X_b, Y_b, sw)
+                loss = self._evaluate(network, X_b, Y_b, sw)
                 if not np.isfinite(loss):
                     raise _Diverged(
                         loss, (batches.order, begin), batches.last_step, rate
@@ -256,7 +316,7 @@ class Trainer:
         info = {"epoch": record.n_iter_, "loss": loss, "learning_rate": rate}
         score = None
         if validation is not None:
-            val_loss, score = validation.evaluate(self.objective.loss, network)
+            val_loss, score = self._validate(network, validation)
             record.validation_loss_curve_.append(val_loss)
             record.validation_scores_.append(score)
             info.update(validation_loss=val_loss, validation_score=score)
@@ -336,7 +396,7 @@ class Trainer:
 
         def fun(theta):
             network.params[...] = theta
-            value = self.objective(network, X, Y, sample_weight)
+            value = self._evaluate(network, X, Y, sample_weight)
             grad = network.grad.astype(np.float64)
             if not (np.isfinite(value) and np.isfinite(grad).all()):
                 raise self._diagnose_full_batch(network, data, state["evaluations"])
@@ -361,9 +421,9 @@ class Trainer:
             # The optimizer's own count: a plugin need not call the callback.
             record.n_iter_ = int(n_iter)
             network.params[...] = theta
-            final = self.objective(network, X, Y, sample_weight)
+            final = self._evaluate(network, X, Y, sample_weight)
         network.release_buffers()  # a fitted model holds no training activations
-        if not (np.isfinite(final) and np.isfinite(network.params).all()):
+        if not (np.isfinite(final) and np.isfinite(network.grad).all()):
             raise self._diagnose_full_batch(network, data, state["evaluations"])
         if not record.loss_curve_ or record.loss_curve_[-1] != final:
             record.loss_curve_.append(float(final))

@@ -253,21 +253,6 @@ class BaseDenseEstimator(LayerAttributes, CarriedPluginsMixin, BaseEstimator):
             )
         return True
 
-    def _is_stochastic(self):
-        """Whether the solver trains by minibatches (``partial_fit`` needs it)."""
-        spec = self.solver
-        if isinstance(spec, str):
-            spec = OPTIMIZERS.registered(spec)
-        return spec is None or not getattr(spec, "full_batch", False)
-
-    def _check_solver(self):
-        if not self._is_stochastic():
-            raise AttributeError(
-                "partial_fit is only available for stochastic optimizers. "
-                f"{self.solver} is not stochastic."
-            )
-        return True
-
     # -------------------------------------------------------------- fitting
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
         """Validate, set up, train. Called by the subclasses' ``fit`` and
@@ -356,12 +341,19 @@ class BaseDenseEstimator(LayerAttributes, CarriedPluginsMixin, BaseEstimator):
         return self._held_out(X, y, Y, sample_weight)
 
     def _continue_network(self, layer_sizes, plugins, incremental):
-        if self.network_.layer_sizes != layer_sizes:
+        network, activations = self.network_, plugins["activations"]
+        pieces = [getattr(act, "pieces", 1) for act in activations]
+        fitted_pieces = [getattr(act, "pieces", 1) for act in network.activations]
+        if network.layer_sizes != layer_sizes or pieces != fitted_pieces:
             raise ValueError(
-                f"The network has layer sizes {self.network_.layer_sizes} but "
-                f"the parameters now ask for {layer_sizes}. Set "
-                "warm_start=False to train a new network."
+                f"The network has layer sizes {network.layer_sizes} (pieces per "
+                f"unit {fitted_pieces}) but the parameters now ask for "
+                f"{layer_sizes} ({pieces}). Set warm_start=False to train a new "
+                "network."
             )
+        # The activations are the parameters' now, as in scikit-learn, whose
+        # continued fits read ``activation`` afresh.
+        network.activations = activations
         if not incremental:
             # warm_start: the weights stay, the optimizer starts afresh
             # (moments, velocity, plateau-reduced rate), as in scikit-learn;
@@ -466,7 +458,8 @@ def _check_total_weight(sample_weight):
     loss is defined."""
     if sample_weight is None:
         return None
-    total = float(np.sum(sample_weight, dtype=np.float64))
+    with np.errstate(over="ignore"):
+        total = float(np.sum(sample_weight, dtype=np.float64))
     if not total > 0:
         raise ValueError(
             "sample_weight sums to zero (on the training samples): give at least "

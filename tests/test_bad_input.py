@@ -8,7 +8,7 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_mathdl import MLPClassifier
+from sklearn_mathdl import MLPClassifier, MLPRegressor
 from sklearn_mathdl.neural_network.activations import ReLU
 from sklearn_mathdl.neural_network.optimizers import SGD
 from tests.faults import count_package_lines, interrupt_at_line
@@ -287,3 +287,82 @@ def test_ctrl_c_during_partial_fit_rolls_back_the_optimizer_state(iris):
     np.testing.assert_array_equal(
         clf.partial_fit(X, y).network_.params, reference.network_.params
     )
+
+
+# ----------------------------------------------- numerical range and labels
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_targets_overflowing_the_loss_are_blamed_on_y_not_the_loss(iris, solver):
+    """y = 1e300 overflows the squared error: y's scale is named, with the fix,
+    and the built-in loss is not blamed."""
+    X, _ = iris
+    y = np.linspace(-1, 1, len(X)) * 1e300
+    with pytest.raises(ValueError) as error:
+        MLPRegressor(hidden_layer_sizes=(4,), solver=solver, random_state=0).fit(X, y)
+    message = str(error.value)
+    assert "The loss SquaredError() overflowed" in message
+    assert "y's scale is too large" in message
+    assert "TransformedTargetRegressor" in message and "StandardScaler" in message
+    assert "Fix the plugin" not in message
+
+
+def test_values_beyond_float32_are_named(iris):
+    X, y = iris
+    big = X.copy()
+    big[0, 0] = 1e300
+    with pytest.raises(ValueError, match=r"X has values up to 1e\+300 .* float32"):
+        MLPClassifier((4,), dtype="float32").fit(big, y)
+    with pytest.raises(ValueError, match=r"y has values up to 2e\+300 .* float32"):
+        MLPRegressor(hidden_layer_sizes=(4,), dtype="float32").fit(X, y * 1e300)
+
+
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        (np.zeros(150), "Sample weights must contain at least one non-zero"),
+        (-np.ones(150), "Negative values in data passed to `?sample_weight"),
+        (np.full(150, 1e308), "sample_weight sums to inf"),
+    ],
+    ids=["zero", "negative", "overflowing"],
+)
+def test_sample_weights_the_loss_cannot_average_are_refused(iris, weights, message):
+    X, y = iris
+    with pytest.raises(ValueError, match=message):
+        MLPClassifier((4,)).fit(X, y, sample_weight=weights)
+
+
+def test_labels_of_mixed_types_say_what_is_wrong_with_y(iris):
+    """scikit-learn (and NumPy's sort) would say "'<' not supported between
+    instances of 'int' and 'str'"."""
+    X, _ = iris
+    y = np.array([1, "a", 2] * 50, dtype=object)
+    with pytest.raises(ValueError) as error:
+        MLPClassifier((4,)).fit(X, y)
+    message = str(error.value)
+    assert "y mixes labels of type str (e.g. 'a') and of type int (e.g. 1)" in message
+    assert "np.asarray(y).astype(str)" in message
+    assert "not supported between instances" not in message
+    classes = np.array([0, "a", 2], dtype=object)
+    with pytest.raises(ValueError, match="classes mixes labels of type str"):
+        MLPClassifier((4,)).partial_fit(X, np.arange(150) % 3, classes=classes)
+    fitted = MLPClassifier((4,), max_iter=2).partial_fit(
+        X, y.astype(str), classes=["1", "2", "a"]
+    )
+    with pytest.raises(
+        ValueError, match="y has labels of type number, but the classifier"
+    ):
+        fitted.partial_fit(X, np.arange(150) % 3)
+
+
+def test_numbers_in_an_object_array_are_labels(iris):
+    X, y = iris
+    clf = MLPClassifier((4,), solver="lbfgs", max_iter=500, random_state=0)
+    clf.fit(X, y.astype(object))
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+
+
+def test_non_numeric_regression_targets_are_named(iris):
+    X, _ = iris
+    with pytest.raises(
+        ValueError, match="MLPRegressor needs real-valued targets, but y contains 'a'"
+    ):
+        MLPRegressor().fit(X, np.array(["a"] * 150))

@@ -6,7 +6,7 @@ on encoded data ``(X, Y, sample_weight)``: an estimator supplies the objective
 and schedule plugins, the stopping rule and the reporting, and a *record*, the
 object whose attributes hold what training has done so far (``n_iter_``,
 ``t_``, ``n_updates_``, ``loss_curve_``, ``best_loss_``, the validation
-curves; see :func:`~sklearn_mathdl.neural_network._stopping.start_record}`),
+curves; see :func:`~sklearn_mathdl.neural_network._stopping.start_record`),
 which for the MLPs is the estimator itself, so those are its fitted
 attributes, carried across ``partial_fit`` calls.
 

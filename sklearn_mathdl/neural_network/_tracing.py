@@ -279,3 +279,13 @@ def optimizer_fault(optimizer, rate):
         f"weights and a finite gradient (at most {MODERATE:.0e} in magnitude, "
         f"learning rate {rate:.3g}). Fix the plugin."
     )
+
+
+def not_reproduced(loss):
+    """The error for a non-finite value that a checked replay did not find."""
+    return TrainingFault(
+        f"The training loss was {loss}, but finite when the same evaluation was "
+        "replayed with every plugin call checked: a plugin returned a "
+        "non-finite value once and not again (is one of them random, or does "
+        "it keep state between calls?). Fix the plugin."
+    )

@@ -36,6 +36,7 @@ from sklearn_mathdl.neural_network._tracing import (
     TrainingFault,
     largest,
     moderate,
+    not_reproduced,
     optimizer_fault,
     overflow_at_start,
     trace,
@@ -362,9 +363,9 @@ class Trainer:
         reached = network.params.copy()
         overflow = Overflow("the weights")
         if diverged.batch is not None and np.isfinite(reached).all():
-            overflow = trace(
-                self.objective, network, *batches.rows(diverged.batch)
-            ) or Overflow("nothing on a second evaluation (the loss was not finite)")
+            overflow = trace(self.objective, network, *batches.rows(diverged.batch))
+            if overflow is None:
+                return not_reproduced(diverged.loss)
         if diverged.step is None:
             return overflow_at_start(overflow, batches.data.X, network)
         network.params[...] = last_good
@@ -441,9 +442,9 @@ class Trainer:
         """The error for a non-finite loss or gradient of a full-batch solver."""
         overflow = Overflow("the weights")
         if np.isfinite(network.params).all():
-            overflow = trace(self.objective, network, *data) or Overflow(
-                "nothing on a second evaluation (the loss was not finite)"
-            )
+            overflow = trace(self.objective, network, *data)
+            if overflow is None:
+                return not_reproduced("not finite")
         if evaluations == 0:
             return overflow_at_start(overflow, data.X, network)
         return StepsDiverged(

@@ -16,6 +16,7 @@ Over generated scenarios (classifier or regressor; ``adam``, ``sgd`` or
     in the error, never the learning rate or the data.
 """
 
+import contextlib
 import pickle
 import warnings
 
@@ -24,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import ThreadpoolController
 
 from sklearn_mathdl import MLPClassifier, MLPRegressor
 from sklearn_mathdl.neural_network.activations import ReLU
@@ -221,10 +223,31 @@ def test_ctrl_c_at_any_line_undoes_the_call(scenario, where):
     fresh = pickle.loads(before)
     lines = count_package_lines(lambda: call(fresh))
     line = 1 + int(where * (lines - 1))
-    with pytest.raises(KeyboardInterrupt):
+    with _process_state_restored(), pytest.raises(KeyboardInterrupt):
         with interrupt_at_line(line):
             call(est)
     assert pickled(est) == before, f"Ctrl-C at package line {line} of {lines}"
+
+
+@contextlib.contextmanager
+def _process_state_restored():
+    """Put NumPy's error state and the BLAS thread limit back afterwards.
+
+    A ``KeyboardInterrupt`` raised at the line event of a ``with`` statement's
+    exit skips its ``__exit__`` (CPython's ``with`` is not atomic with respect
+    to asynchronous exceptions), so an interrupt injected there leaves the
+    process's ``np.errstate`` or BLAS limit behind. The estimator is restored
+    all the same (what this test checks); later tests must not inherit the
+    process state.
+    """
+    errors = np.geterr()
+    threads = [(lib, lib.num_threads) for lib in ThreadpoolController().lib_controllers]
+    try:
+        yield
+    finally:
+        np.seterr(**errors)
+        for lib, n in threads:
+            lib.set_num_threads(n)
 
 
 # ------------------------------------------------------- (d): faulty plugins

@@ -9,7 +9,8 @@ Modules
 - ``_network``: :class:`DenseNetwork`, forward and backward passes written once;
 - ``_trainer``: :class:`~sklearn_mathdl.neural_network._trainer.Trainer`, the
   one training loop (minibatch epochs, full-batch solvers) of any
-  ``DenseNetwork``, with ``_objective`` (the penalised loss), ``_stopping``
+  ``DenseNetwork``, with ``_objective`` (the penalised loss), ``_minibatches``
+  (the data in each epoch's sample order), ``_stopping``
   (patience, early stopping), ``_reporting`` (verbose lines, callbacks) and
   ``_tracing`` (every non-finite value traced to a plugin, the data or the
   steps);

@@ -24,6 +24,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from sklearn_mathdl.neural_network._layers import LayerAttributes, copy_layers
+from sklearn_mathdl.neural_network._minibatches import TrainingData
 from sklearn_mathdl.neural_network._network import DenseNetwork
 from sklearn_mathdl.neural_network._objective import Objective
 from sklearn_mathdl.neural_network._reporting import Report, warn_user
@@ -33,7 +34,7 @@ from sklearn_mathdl.neural_network._stopping import (
     start_record,
 )
 from sklearn_mathdl.neural_network._tracing import TrainingFault, largest
-from sklearn_mathdl.neural_network._trainer import Trainer, TrainingData
+from sklearn_mathdl.neural_network._trainer import Trainer
 from sklearn_mathdl.neural_network.optimizers import SGD
 from sklearn_mathdl.plugins import (
     ACTIVATIONS,

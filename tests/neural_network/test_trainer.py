@@ -6,12 +6,13 @@ import types
 import numpy as np
 import pytest
 
+from sklearn_mathdl.neural_network._minibatches import TrainingData
 from sklearn_mathdl.neural_network._network import DenseNetwork
 from sklearn_mathdl.neural_network._objective import Objective
 from sklearn_mathdl.neural_network._reporting import Report
 from sklearn_mathdl.neural_network._stopping import StoppingRule, start_record
 from sklearn_mathdl.neural_network._tracing import PluginFault
-from sklearn_mathdl.neural_network._trainer import Trainer, TrainingData
+from sklearn_mathdl.neural_network._trainer import Trainer
 from sklearn_mathdl.plugins import (
     get_activation,
     get_initializer,

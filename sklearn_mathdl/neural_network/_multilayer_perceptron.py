@@ -1,8 +1,9 @@
 """Multi-layer perceptrons, classifier and regressor, with pluggable everything.
 
 Both are thin target-side layers over the shared training machinery
-(:class:`~sklearn_mathdl.neural_network._training.BaseDenseEstimator`) and the
-shared core (:class:`~sklearn_mathdl.neural_network._network.DenseNetwork`);
+(:class:`~sklearn_mathdl.neural_network._training.BaseDenseEstimator`, which
+hands the network to :class:`~sklearn_mathdl.neural_network._trainer.Trainer`)
+and the shared core (:class:`~sklearn_mathdl.neural_network._network.DenseNetwork`);
 their parameters are scikit-learn's, with the same meanings, so code written
 for ``sklearn.neural_network`` runs unchanged.
 """
@@ -15,154 +16,31 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from sklearn_mathdl.neural_network._training import (
-    BaseDenseEstimator,
-    value_and_gradient,
-)
-from sklearn_mathdl.neural_network.losses import softmax
+from sklearn_mathdl.neural_network._mlp_docs import document
+from sklearn_mathdl.neural_network._softmax import softmax
+from sklearn_mathdl.neural_network._targets import ClassTargets, check_real_targets
+from sklearn_mathdl.neural_network._training import BaseDenseEstimator
 from sklearn_mathdl.plugins import LOSSES, PluginConstraint
-
-_PARAMETERS_DOC = r"""
-    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
-        Number of units of each hidden layer.
-    activation : str, activation object or list of them, default="relu"
-        Hidden-layer activation: a registered name
-        (:func:`sklearn_mathdl.plugins.available_activations`, scikit-learn's
-        ``"identity"``, ``"logistic"``, ``"tanh"``, ``"relu"`` among them), an
-        object with ``forward``/``backward``, or a list giving one per hidden
-        layer.
-    solver : str or optimizer object, default="adam"
-        ``"adam"``, ``"sgd"``, ``"lbfgs"``, any registered optimizer, or a
-        configured object such as ``SGD(momentum=0.5)``. A named optimizer
-        receives the hyperparameters below that its constructor accepts
-        (``momentum``, ``nesterovs_momentum``, ``beta_1``, ``beta_2``,
-        ``epsilon``, ``max_fun``); an object keeps its own.
-    alpha : float, default=1e-4
-        Strength of the L2 penalty on the weights (not the biases).
-    batch_size : int or "auto", default="auto"
-        Minibatch size; ``"auto"`` is ``min(200, n_samples)``. Ignored by
-        full-batch solvers.
-    learning_rate : str or schedule object, default="constant"
-        Learning-rate schedule. scikit-learn's ``"constant"``, ``"invscaling"``
-        (:math:`\eta_0 / (t + 1)^{p}`, ``t`` the samples seen) and
-        ``"adaptive"`` (divide by 5 at each plateau) apply to ``solver="sgd"``
-        as in scikit-learn (other solvers then use a constant rate); any other
-        registered schedule (``"step_decay"``, a plugin) or a schedule object
-        applies to every stochastic solver.
-    learning_rate_init : float, default=1e-3
-        Initial learning rate :math:`\eta_0`.
-    power_t : float, default=0.5
-        Exponent :math:`p` of ``"invscaling"`` (Robbins–Monro needs
-        :math:`\tfrac12 < p \le 1`).
-    max_iter : int, default=200
-        Maximum number of epochs (L-BFGS: iterations).
-    shuffle : bool, default=True
-        Shuffle the samples at each epoch.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, shuffling and the validation split.
-    tol : float, default=1e-4
-        Minimum improvement of the training loss (or validation score, with
-        ``early_stopping``) that resets the patience counter.
-    verbose : bool, default=False
-        Print one line per epoch (loss, validation figures, learning rate,
-        time) and why training stopped.
-    warm_start : bool, default=False
-        Continue from the previous fit, keeping the optimizer state (moments,
-        schedule). ``n_iter_`` counts the epochs of the last call.
-    momentum : float, default=0.9
-        Momentum of ``solver="sgd"``.
-    nesterovs_momentum : bool, default=True
-        Nesterov's momentum for ``solver="sgd"``.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data, stop when its
-        score stops improving, and restore the best weights.
-    validation_fraction : float, default=0.1
-        Fraction of the training data held out for early stopping.
-    beta_1, beta_2 : float, default=0.9, 0.999
-        Decay rates of Adam's first and second moment estimates.
-    epsilon : float, default=1e-8
-        Adam's numerical-stability constant.
-    n_iter_no_change : int or np.inf, default=10
-        The schedule's plateau rule (stop, or reduce the rate for
-        ``"adaptive"``) applies once more than this many consecutive epochs
-        have not improved by ``tol``; ``np.inf`` never stops early.
-    max_fun : int, default=15000
-        Maximum number of loss evaluations of ``solver="lbfgs"``."""
-
-_EXTRA_PARAMETERS_DOC = r"""
-    output_activation : str or activation object, default="identity"
-        Activation of the output layer. The loss receives its output :math:`o`.
-    initializer : str or initializer object, default="glorot_uniform"
-        Weight initialisation scheme (scikit-learn's, drawing the same numbers).
-    dtype : {None, "float32", "float64"}, default=None
-        Precision of the weights and of the computation; None follows the
-        input, as scikit-learn does (float32 input trains in float32, about
-        twice as fast; anything else in float64).
-    callbacks : callable or list of callables, default=None
-        Each is called at the end of every epoch (L-BFGS: iteration) as
-        ``cb(estimator, info)`` where ``info`` holds ``epoch``, ``loss``,
-        ``learning_rate``, ``time`` and, with early stopping,
-        ``validation_loss`` and ``validation_score``. Training stops when a
-        callback returns ``True`` (any other value, None included, goes on)."""
-
-_ATTRIBUTES_DOC = r"""
-    coefs_ : list of ndarray
-        ``coefs_[l]`` is the weight matrix of layer ``l + 1``. Assignable (a
-        list, or one entry): the values are copied into the network.
-    intercepts_ : list of ndarray
-        ``intercepts_[l]`` is the bias vector of layer ``l + 1``. Assignable.
-    n_iter_ : int
-        Epochs (L-BFGS: iterations) run by the last call to ``fit`` or
-        ``partial_fit``.
-    t_ : int
-        Training samples seen by the solver, over all calls.
-    n_updates_ : int
-        Parameter updates made, over all calls.
-    loss_ : float
-        The last value of ``loss_curve_``.
-    loss_curve_ : list of float
-        Per epoch, the mean over its minibatches of the training loss (penalty
-        included), each evaluated just before that minibatch's update.
-    best_loss_ : float or None
-        Smallest value of ``loss_curve_``; None with early stopping.
-    validation_scores_ : list of float or None
-        Validation score per epoch with early stopping, else None.
-    validation_loss_curve_ : list of float or None
-        Validation loss per epoch with early stopping, else None.
-    best_validation_score_ : float or None
-        Best validation score with early stopping, else None.
-    n_layers_ : int
-        Number of layers, input and output included.
-    n_outputs_ : int
-        Number of output units.
-    out_activation_ : str
-        Name of the output function applied to predict (``"logistic"``,
-        ``"softmax"``, ``"identity"``, ``"exp"``, ...).
-    optimizer_, schedule_, loss_function_ : plugin objects
-        The plugins used, with their state.
-    network_ : DenseNetwork
-        The fitted network (packed parameters).
-    n_features_in_ : int
-    feature_names_in_ : ndarray of str
-        Only when ``X`` has feature names."""
+from sklearn_mathdl.utils._transaction import fit_transaction
 
 
-def _document(cls):
-    cls.__doc__ = (
-        cls.__doc__.replace("    {parameters}", _PARAMETERS_DOC.strip("\n"))
-        .replace("    {extra_parameters}", _EXTRA_PARAMETERS_DOC.strip("\n"))
-        .replace("    {attributes}", _ATTRIBUTES_DOC.strip("\n"))
-    )
-    return cls
+def _store_arguments(estimator, arguments):
+    """What an ``__init__`` does, scikit-learn's way: store every argument
+    unchanged under its own name (``arguments`` is the call's ``locals()``)."""
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
 
 
 class _MultilayerPerceptron(BaseDenseEstimator):
     """What the two MLPs share beyond the training machinery."""
 
     def _validate_training_data(self, X, y, reset):
+        if not isinstance(self, ClassifierMixin):
+            check_real_targets(y, type(self).__name__)
         X, y = validate_data(
             self,
             X,
@@ -186,13 +64,9 @@ class _MultilayerPerceptron(BaseDenseEstimator):
             dtype=(np.float64, np.float32),
         )
 
-    def _loss_and_gradient(self, Y, output, sample_weight):
-        return value_and_gradient(self.loss_function_, Y, output, sample_weight)
-
-    def _validation_score(self, X, y, sample_weight):
-        # X was validated by fit: no second validation (it would warn about
-        # feature names), as scikit-learn's _predict(check_input=False).
-        prediction = self._predict_from_output(self.network_.forward(X))
+    def _score_output(self, y, output, sample_weight):
+        """The score of the network output on held-out samples (early stopping)."""
+        prediction = self._predict_from_output(output)
         if (
             np.issubdtype(prediction.dtype, np.floating)
             and not np.isfinite(prediction).all()
@@ -228,8 +102,8 @@ class _MultilayerPerceptron(BaseDenseEstimator):
         return tags
 
 
-@_document
-class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
+@document
+class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
     r"""Multi-layer perceptron classifier: any activation, any loss, by backpropagation.
 
     The network computes :math:`o = \phi_L(A_{L-1} W_L + b_L)` from
@@ -364,126 +238,7 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         callbacks=None,
         class_weight=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.loss = loss
-        self.output_activation = output_activation
-        self.initializer = initializer
-        self.dtype = dtype
-        self.callbacks = callbacks
-        self.class_weight = class_weight
-
-    # --------------------------------------------------------------- targets
-    def _encode_targets(self, y, classes, reset, incremental=False, *, loss):
-        """Encode ``y`` for the outputs; return it with the loss to apply.
-
-        Binary and multilabel targets get one output per label, with the loss's
-        :meth:`~sklearn_mathdl.neural_network.losses.Loss.single_output_loss`
-        (the default log loss: scikit-learn's logistic outputs), or, for a loss
-        without one, a one-hot two-class group per label; multiclass targets
-        a one-hot row of K columns.
-        """
-        check_classification_targets(y)
-        multilabel = type_of_target(y) == "multilabel-indicator"
-        if multilabel:
-            labels = np.arange(y.shape[1])
-        else:
-            y = np.ravel(y)
-            # Sorted, as searchsorted below and scikit-learn's classes_ require.
-            labels = np.unique(y if classes is None else classes)
-        if reset:
-            if not multilabel and classes is not None:
-                unseen = np.setdiff1d(np.unique(y), labels)
-                if unseen.size:
-                    raise ValueError(
-                        f"`y` has classes {unseen.tolist()} that are not in "
-                        f"`classes` {labels.tolist()}. Pass every class in "
-                        "`classes`."
-                    )
-            if labels.size < 1:
-                raise ValueError("The target y is empty; fit needs labels.")
-        else:
-            if multilabel != self._multilabel:
-                raise ValueError(
-                    "The target changed between multilabel and single-label "
-                    "since the last fit; refit with warm_start=False."
-                )
-            present = np.unique(y) if not multilabel else labels
-            if incremental:
-                if classes is not None and not np.array_equal(labels, self.classes_):
-                    raise ValueError(
-                        f"`classes={labels.tolist()}` is not the same as on last "
-                        f"call to partial_fit, was: {self.classes_.tolist()}"
-                    )
-                if np.setdiff1d(present, self.classes_).size:
-                    raise ValueError(
-                        "`y` has classes not in `self.classes_`. `self.classes_` "
-                        f"has {self.classes_}. 'y' has {present}."
-                    )
-            elif not multilabel and set(present) != set(self.classes_):
-                raise ValueError(
-                    "warm_start can only be used where `y` has the same classes "
-                    f"as in the previous call to fit. Previously got "
-                    f"{self.classes_}, `y` has {present}"
-                )
-            labels = self.classes_
-        if reset:
-            self.classes_ = labels
-            self._multilabel = multilabel
-        n_classes = self.classes_.size
-        one_output_form = getattr(loss, "single_output_loss", None)
-        binary = multilabel or n_classes == 2
-        single = one_output_form() if binary and one_output_form else None
-        self._single_output = single is not None
-        if single is not None:
-            loss = single
-            positive = y if multilabel else y == self.classes_[1]
-            return np.asarray(positive, dtype=float).reshape(y.shape[0], -1), loss
-        if multilabel:
-            Y = np.empty((y.shape[0], 2 * n_classes))
-            Y[:, 0::2] = 1 - y
-            Y[:, 1::2] = y
-            return Y, loss
-        Y = np.zeros((y.shape[0], n_classes))
-        Y[np.arange(y.shape[0]), np.searchsorted(self.classes_, y)] = 1
-        return Y, loss
-
-    def _n_outputs(self):
-        if self._single_output:
-            return self.classes_.size if self._multilabel else 1
-        return 2 * self.classes_.size if self._multilabel else self.classes_.size
-
-    def _loss_and_gradient(self, Y, output, sample_weight):
-        """Mean loss over samples, summed over the two-class groups of multilabel targets."""
-        if self._single_output or not self._multilabel:
-            return super()._loss_and_gradient(Y, output, sample_weight)
-        groups = output.shape[1] // 2
-        sw = None if sample_weight is None else np.repeat(sample_weight, groups)
-        value, grad = value_and_gradient(
-            self.loss_function_, Y.reshape(-1, 2), output.reshape(-1, 2), sw
-        )
-        return value * groups, grad.reshape(output.shape) * groups
+        _store_arguments(self, locals())
 
     def _sample_weight(self, y, sample_weight, X):
         sample_weight = super()._sample_weight(y, sample_weight, X)
@@ -524,6 +279,7 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         return tags
 
     # -------------------------------------------------------------- fitting
+    @fit_transaction
     def fit(self, X, y, sample_weight=None):
         """Fit the network to ``X``, ``y`` (epochs of minibatches, or L-BFGS).
 
@@ -541,6 +297,7 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         return self._fit(X, y, sample_weight=sample_weight)
 
     @available_if(lambda est: est._check_solver())
+    @fit_transaction
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Run one epoch over ``X``, ``y``, keeping the optimizer state.
 
@@ -641,7 +398,7 @@ class MLPClassifier(ClassifierMixin, _MultilayerPerceptron):
         return self.classes_[output.argmax(axis=1)]
 
 
-@_document
+@document
 class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     r"""Multi-layer perceptron regressor: the same network and training, real targets.
 
@@ -736,36 +493,12 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         dtype=None,
         callbacks=None,
     ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.loss = loss
-        self.output_activation = output_activation
-        self.initializer = initializer
-        self.dtype = dtype
-        self.callbacks = callbacks
+        _store_arguments(self, locals())
 
     def _encode_targets(self, y, classes, reset, incremental=False, *, loss):
+        validate_targets = getattr(loss, "validate_targets", None)
+        if validate_targets is not None:
+            validate_targets(y)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not reset and Y.shape[1] != self.network_.layer_sizes[-1]:
             raise ValueError(
@@ -781,13 +514,6 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     def _stratify(self, Y):
         return None
 
-    def _prepare_fit(self, X, y, sample_weight, incremental, classes):
-        fitted = super()._prepare_fit(X, y, sample_weight, incremental, classes)
-        validate_targets = getattr(self.loss_function_, "validate_targets", None)
-        if validate_targets is not None:
-            validate_targets(fitted[1])
-        return fitted
-
     def _out_activation_name(self):
         """Name of the function mapping the output to predictions: the loss's
         inverse link (``"exp"`` for Poisson) or the output activation."""
@@ -798,6 +524,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
             return self.output_activation
         return type(self.network_.activations[-1]).__name__.lower()
 
+    @fit_transaction
     def fit(self, X, y, sample_weight=None):
         """Fit the network to ``X``, ``y`` (epochs of minibatches, or L-BFGS).
 
@@ -814,6 +541,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         return self._fit(X, y, sample_weight=sample_weight)
 
     @available_if(lambda est: est._check_solver())
+    @fit_transaction
     def partial_fit(self, X, y, sample_weight=None):
         """Run one epoch over ``X``, ``y``, keeping the optimizer state.
 

@@ -27,6 +27,8 @@ with a few in-place vector operations, and L-BFGS sees a plain vector.
 import numpy as np
 import scipy.sparse as sp
 
+from sklearn_mathdl.neural_network.activations import vector_jacobian_product
+
 
 class DenseNetwork:
     """A stack of affine layers and activations with packed parameters.
@@ -173,11 +175,14 @@ class DenseNetwork:
         """Free the scratch arrays of :meth:`_buffers` (end of training)."""
         self._workspace = self._decay = None
 
-    def forward(self, X, keep=False):
+    def forward(self, X, keep=False, calls=None):
         """Return the output :math:`o`; with ``keep=True`` cache what backward needs.
 
         With ``keep=True`` the pre-activations are written into reused buffers,
         so the returned output is valid until the next ``forward(keep=True)``.
+        ``calls``, if given, makes each activation's call instead (its
+        ``forward(layer, activation, z)``): the fault tracer checks every
+        output there, on this same loop.
         """
         ws = self._buffers(X.shape[0]) if keep else None
         inputs, pre_activations = [], []
@@ -192,31 +197,37 @@ class DenseNetwork:
             Z += b
             inputs.append(A)
             pre_activations.append(Z)
-            A = act.forward(Z).astype(self.dtype, copy=False)
+            A = act.forward(Z) if calls is None else calls.forward(layer, act, Z)
+            A = A.astype(self.dtype, copy=False)
         if keep:
             self._inputs, self._pre_activations = inputs, pre_activations
         return A
 
-    def backward(self, grad_output, weight_decay=0.0):
+    def backward(self, grad_output, weight_decay=0.0, calls=None):
         r"""Fill ``self.grad`` with :math:`\partial L/\partial\theta` from :math:`\partial L/\partial o`.
 
         Uses the activations cached by the last ``forward(X, keep=True)`` and
         releases them, so that a fitted network holds no training data. A
         nonzero ``weight_decay`` :math:`s` adds :math:`s W_l` to each weight
         gradient (as :meth:`add_weight_decay`), while both are in cache.
+        ``calls``, if given, makes each activation's call instead (its
+        ``backward(layer, activation, z, grad_output, output)``).
+
+        A hidden layer's activation receives its output :math:`A_l` (the next
+        layer's input, no longer needed once that layer's weight gradient is
+        computed) and a scratch :math:`\delta` it may overwrite; the output
+        layer's receives the caller's ``grad_output``, read-only.
         """
         ws = self._buffers(grad_output.shape[0])
         delta = grad_output.astype(self.dtype, copy=False)
         last = len(self.coefs) - 1
         for layer in range(last, -1, -1):
             act, Z = self.activations[layer], self._pre_activations[layer]
-            from_output = _output_vjp(act) if layer < last else None
-            if delta is grad_output:  # the caller's array: leave it intact
-                delta = act.backward(Z, delta)
-            elif from_output is not None:  # a hidden layer's output is the
-                delta = from_output(self._inputs[layer + 1], delta)  # next input
-            else:  # our scratch array: an activation may overwrite it
-                delta = getattr(act, "backward_inplace", act.backward)(Z, delta)
+            output = None if layer == last else self._inputs[layer + 1]
+            if calls is None:
+                delta = vector_jacobian_product(act, Z, delta, output)
+            else:
+                delta = calls.backward(layer, act, Z, delta, output)
             delta = delta.astype(self.dtype, copy=False)
             A_prev = self._inputs[layer]
             if sp.issparse(A_prev):
@@ -245,17 +256,3 @@ class DenseNetwork:
             decay = self._decay = np.empty_like(self._weights)
         np.multiply(self._weights, scale, out=decay)
         self._weight_grads += decay
-
-
-def _output_vjp(activation):
-    """The activation's optional ``backward_from_output(a, g)``, if the class
-    defining it also defines the ``forward``, ``backward`` and ``derivative`` in
-    use: a subclass that changes the mathematics keeps its own ``backward``."""
-    cls = type(activation)
-    owner = next((k for k in cls.__mro__ if "backward_from_output" in vars(k)), None)
-    if owner is None:
-        return None
-    for name in ("forward", "backward", "derivative"):
-        if getattr(cls, name, None) is not getattr(owner, name, None):
-            return None
-    return activation.backward_from_output

@@ -47,6 +47,14 @@ Classification", Schedae Informaticae 25, 2016 (arXiv:1702.05659).
 import numpy as np
 from scipy.special import expit, xlogy
 
+from sklearn_mathdl.neural_network._softmax import (
+    log_softmax,
+    log_softmax_vjp,
+    row_max,
+    row_sum,
+    softmax,
+    softmax_vjp,
+)
 from sklearn_mathdl.plugins import register_loss
 from sklearn_mathdl.plugins._base import Plugin
 
@@ -66,33 +74,6 @@ JANOCHA_CZARNECKI_TABLE = (
     "tanimoto",
     "cauchy_schwarz",
 )
-
-
-def _row_max(o):
-    """Row maxima, shape (n, 1).
-
-    Gathering at the arg-max is ~3x faster than ``o.max(axis=1)``, whose
-    reduction over short C-order rows pays a loop per row.
-    """
-    return o[np.arange(o.shape[0]), o.argmax(axis=1)][:, None]
-
-
-def _row_sum(a):
-    """Row sums, shape (n,), as one BLAS matrix-vector product."""
-    if a.dtype.kind != "f":
-        return a.sum(axis=1)
-    return a @ np.ones(a.shape[1], dtype=a.dtype)
-
-
-def log_softmax(o):
-    """Row-wise :math:`\\log\\operatorname{softmax}(o)`, by log-sum-exp."""
-    shifted = o - _row_max(o)
-    return shifted - np.log(_row_sum(np.exp(shifted)))[:, None]
-
-
-def softmax(o):
-    """Row-wise softmax, computed from :func:`log_softmax` (no overflow)."""
-    return np.exp(log_softmax(o))
 
 
 class Loss(Plugin):
@@ -168,8 +149,8 @@ class SoftmaxLoss(ClassificationLoss):
         s = np.exp(log_s)
         losses, g = self.of_softmax(y, s, log_s)
         if self.gradient_wrt_log:
-            return losses, g - s * g.sum(axis=1, keepdims=True)
-        return losses, s * (g - (g * s).sum(axis=1, keepdims=True))
+            return losses, log_softmax_vjp(s, g)
+        return losses, softmax_vjp(s, g)
 
 
 @register_loss("l1")
@@ -284,13 +265,13 @@ class LogLoss(SoftmaxLoss):
         """
         if type(self).of_softmax is not LogLoss.of_softmax:
             return super().per_sample(y, o)  # a subclass redefines the loss
-        u = o - _row_max(o)
+        u = o - row_max(o)
         e = np.exp(u)
-        Z = _row_sum(e)
-        c = _row_sum(y)
+        Z = row_sum(e)
+        c = row_sum(y)
         e *= (c / Z)[:, None]
         e -= y
-        return np.log(Z) * c - _row_sum(y * u), e
+        return np.log(Z) * c - row_sum(y * u), e
 
     def single_output_loss(self):
         """:class:`BinaryLogLoss`, unless a subclass redefines the loss."""

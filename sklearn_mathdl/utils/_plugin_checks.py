@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from sklearn_mathdl.neural_network.activations import vector_jacobian_product
 from sklearn_mathdl.plugins import (
     get_activation,
     get_initializer,
@@ -121,13 +122,28 @@ def _test_points(rng, shape, kink_margin=1e-3):
     }
 
 
+def _network_backward(act):
+    """``act.backward`` as the network calls it: read-only without the output;
+    given the output, on copies (scratch arrays it may overwrite)."""
+
+    def backward(z, g, output=None):
+        if output is None:
+            return act.backward(z, g)
+        return vector_jacobian_product(act, z, g.copy(), output.copy())
+
+    return backward
+
+
 def check_activation(activation, *, n_units=3, random_state=0):
     """Check an activation plugin's ``backward`` against finite differences.
 
     ``backward(z, g)`` must equal :math:`J_\\phi(z)^\\top g`, i.e. the gradient
     of :math:`z \\mapsto \\langle \\phi(z), g\\rangle`, at random points, at
     points scaled by 10 and at extreme points :math:`|z| \\approx 10^4` (where
-    ``forward`` and ``backward`` must also stay finite without warnings).
+    ``forward`` and ``backward`` must also stay finite without warnings), both
+    as called read-only and as the network calls it for hidden layers, given
+    the forward output (``backward(z, g, output=a)`` with scratch arrays, for
+    an activation whose ``backward`` or ``derivative`` takes ``output``).
 
     Parameters
     ----------
@@ -166,20 +182,19 @@ def check_activation(activation, *, n_units=3, random_state=0):
                 f"{(z.shape[0], n_units)}."
             )
         g = rng.normal(size=a.shape)
-        analytic = _finite_and_quiet(label, point_name, act.backward, z, g)
-        _check_float32_preserved(label, act.forward, z)
-        _check_float32_preserved(label, act.backward, z, g)
         numeric = _numerical_gradient(
             lambda x, g=g: float(np.sum(act.forward(x) * g)), z.copy()
         )
-        _compare(
-            label,
-            point_name,
-            z,
-            analytic,
-            numeric,
-            scale=max(1.0, float(np.abs(numeric).max())),
-        )
+        scale = max(1.0, float(np.abs(numeric).max()))
+        _check_float32_preserved(label, act.forward, z)
+        # Both ways the network calls backward: read-only, and (hidden layers)
+        # given the forward output, with scratch arrays it may overwrite.
+        backward = _network_backward(act)
+        for path, output in (("", None), (" (given its output)", a)):
+            where = point_name + path
+            analytic = _finite_and_quiet(label, where, backward, z, g, output)
+            _check_float32_preserved(label, backward, z, g, output)
+            _compare(label, where, z, analytic, numeric, scale=scale)
 
 
 def check_loss(loss, *, n_classes=4, random_state=0):

@@ -172,6 +172,21 @@ class NaNAfterOneCall(ElementwiseActivation):
         return np.ones_like(z)
 
 
+class NaNBackward(ReLU):
+    """Right forward pass, NaN in the backward pass."""
+
+    def derivative(self, z):
+        return super().derivative(z) * np.nan
+
+
+class NaNGradientLoss(LogLoss):
+    """Right value, NaN gradient."""
+
+    def value_and_gradient(self, y, o, sample_weight=None):
+        value, grad = super().value_and_gradient(y, o, sample_weight)
+        return value, grad * np.nan
+
+
 class WrongShapeActivation(ReLU):
     def forward(self, z):
         return super().forward(z)[:, :1]
@@ -207,13 +222,29 @@ class WrongShapeLoss:
         ),
         ({"loss": NaNLoss()}, r"The loss NaNLoss\(\) returned nan"),
         (
+            {"activation": NaNBackward()},
+            r"The activation NaNBackward\(\) of layer 1 returned NaN in its "
+            r"backward pass",
+        ),
+        (
+            {"loss": NaNGradientLoss()},
+            r"The loss NaNGradientLoss\(\) returned NaN in its gradient",
+        ),
+        (
             {"loss": WrongShapeLoss()},
             r"The loss WrongShapeLoss\(\) returned .* gradient of shape \(2, 1\)",
         ),
     ],
-    ids=["nan-activation", "shape-activation", "nan-loss", "shape-loss"],
+    ids=[
+        "nan-activation",
+        "shape-activation",
+        "nan-loss",
+        "nan-backward",
+        "nan-gradient",
+        "shape-loss",
+    ],
 )
-@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 def test_faulty_plugins_are_named_not_the_learning_rate(params, message, solver):
     X, y = load_iris(return_X_y=True)
     clf = MLPClassifier((4,), solver=solver, max_iter=5, **params)

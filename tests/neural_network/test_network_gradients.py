@@ -109,13 +109,13 @@ def test_estimator_objective_gradient(target, loss):
     labels = {"binary": 1, "multiclass": clf.classes_.size, "multilabel": 3}[target]
     per_label = 2 if loss != "log" and target != "multiclass" else 1
     assert clf.n_outputs_ == labels * per_label
-    net = clf.network_
-    clf._objective(net, X, Y, sw)
+    net, penalised_loss = clf.network_, clf._objective()
+    penalised_loss(net, X, Y, sw)
     analytic = net.grad.copy()
 
     def objective(theta):
         net.params[...] = theta
-        return clf._objective(net, X, Y, sw)
+        return penalised_loss(net, X, Y, sw)
 
     numeric = _numerical_gradient(objective, net.params.copy())
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
@@ -154,3 +154,35 @@ def test_a_subclass_redefining_backward_is_used_on_scratch_deltas():
     # Layer 2's weight gradient sees one halving, layer 1's two.
     np.testing.assert_allclose(half[15 : 15 + n_w2], 0.5 * plain[15 : 15 + n_w2])
     np.testing.assert_allclose(half[:15], 0.25 * plain[:15])
+
+
+def test_check_activation_checks_the_path_given_the_output():
+    """The hidden-layer path (backward given the forward output) is checked
+    too: a wrong derivative-from-output fails, though backward(z, g) is right."""
+    from sklearn_mathdl.neural_network.activations import Sigmoid
+    from sklearn_mathdl.utils import check_activation
+
+    class WrongFromOutput(Sigmoid):
+        def derivative(self, z, output=None):
+            if output is None:
+                return super().derivative(z)
+            return output  # forgot the factor (1 - sigma)
+
+    check_activation("sigmoid")
+    with pytest.raises(AssertionError, match=r"\(given its output\)"):
+        check_activation(WrongFromOutput())
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "softmax", "elu"])
+def test_hidden_layers_receive_their_output_and_match_the_read_only_path(name):
+    """Passing the forward output (scratch) gives the same gradient as the
+    read-only backward(z, g), to rounding."""
+    rng = np.random.default_rng(0)
+    act = get_activation(name)
+    z = rng.normal(size=(5, 4))
+    g = rng.normal(size=(5, 4))
+    read_only = act.backward(z, g.copy())
+    from sklearn_mathdl.neural_network.activations import vector_jacobian_product
+
+    given = vector_jacobian_product(act, z, g.copy(), act.forward(z).copy())
+    np.testing.assert_allclose(given, read_only, rtol=1e-12, atol=1e-15)

@@ -9,17 +9,28 @@ r"""Backpropagation for the shallow approximator: one function, one network.
     + \frac{\alpha}{2 \sum_i s_i} \big(\|W_1\|^2 + \|W_2\|^2\big),
     \qquad \omega_i = s_i / \textstyle\sum_j s_j ,
 
-by the package's shared training machinery (the MLPs'), started from the
-network's current weights. Ctrl-C follows the package's policy: the
+by the package's one trainer (the MLPs'), started from the network's
+current weights: no nested estimator, the weights stay where they are. Ctrl-C follows the package's policy: the
 ``KeyboardInterrupt`` propagates (the estimator's transaction then undoes the
 whole fit).
 """
 
+import types
 import warnings
 
-from sklearn_mathdl.neural_network._multilayer_perceptron import MLPRegressor
+from sklearn.exceptions import ConvergenceWarning
 
-_INTERRUPTED = "Training interrupted by user"
+from sklearn_mathdl.neural_network._minibatches import TrainingData
+from sklearn_mathdl.neural_network._objective import Objective
+from sklearn_mathdl.neural_network._reporting import Report
+from sklearn_mathdl.neural_network._stopping import StoppingRule, start_record
+from sklearn_mathdl.neural_network._trainer import Trainer
+from sklearn_mathdl.plugins import get_loss, get_optimizer, get_schedule
+from sklearn_mathdl.utils._threads import blas_threads
+
+# MLPRegressor's defaults, which the backprop fit has always used.
+_N_ITER_NO_CHANGE = 10
+_MAX_BATCH = 200
 
 
 def fit_backprop(
@@ -39,13 +50,22 @@ def fit_backprop(
 ):
     """Train ``network`` (layers ``(d, n, m)``, identity output) in place.
 
+    The shared :class:`~sklearn_mathdl.neural_network._trainer.Trainer` runs
+    on this network directly: squared error, the L2 penalty ``alpha``,
+    ``solver``'s optimizer with its default hyper-parameters, a constant
+    learning rate, scikit-learn's stopping rule (``tol``, 10 epochs without
+    improvement).
+
     Parameters
     ----------
     network : DenseNetwork
         The starting weights; trained in place.
     X : {ndarray, sparse matrix} of shape (n_samples, d)
+        Training inputs, float64.
     Y : ndarray of shape (n_samples, m)
-    sample_weight : ndarray of shape (n_samples,)
+        Targets, float64.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights of the squared errors.
     solver, alpha, max_iter, tol, learning_rate_init, batch_size, random_state, verbose
         As in :class:`~sklearn_mathdl.neural_network.MLPRegressor`; a capped
         iteration count is the caller's choice, so no ConvergenceWarning.
@@ -55,34 +75,35 @@ def fit_backprop(
     n_iter : int
         Iterations (L-BFGS) or epochs run.
     loss_curve : list of float
+        The penalised loss after each of them.
     """
-    trainer = MLPRegressor(
-        hidden_layer_sizes=(network.layer_sizes[1],),
-        activation=network.activations[0],
-        solver=solver,
-        alpha=alpha,
-        batch_size=batch_size,
-        learning_rate_init=learning_rate_init,
-        max_iter=max_iter,
-        tol=tol,
+    optimizer = get_optimizer(solver)
+    n_samples = X.shape[0]
+    if optimizer.full_batch:
+        batch = n_samples
+    else:
+        optimizer.initialize(network.params)
+        batch = min(_MAX_BATCH if batch_size == "auto" else batch_size, n_samples)
+    schedule = get_schedule("constant")
+    schedule.reset(learning_rate_init)
+    trainer = Trainer(
+        Objective(get_loss("squared_error"), alpha),
+        optimizer,
+        schedule,
+        stopping=StoppingRule(tol, _N_ITER_NO_CHANGE),
+        report=Report(None, None, verbose),
+        batch_size=batch,
         random_state=random_state,
-        verbose=verbose,
-        dtype="float64",
-        warm_start=True,  # trains the weights assigned below
+        learning_rate_init=learning_rate_init,
     )
-    trainer.coefs_ = network.coefs
-    trainer.intercepts_ = network.intercepts
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.filterwarnings("ignore", message=".*(converge|maximum iter).*")
-        warnings.filterwarnings("always", message=_INTERRUPTED)
-        trainer.fit(X, Y[:, 0] if Y.shape[1] == 1 else Y, sample_weight=sample_weight)
-    if any(str(w.message).startswith(_INTERRUPTED) for w in caught):
-        raise KeyboardInterrupt(_INTERRUPTED)
-    # One warning per cause: the machinery may repeat one (once per call).
-    unique = {(w.category, str(w.message)): w for w in reversed(caught)}
-    for warning in reversed(unique.values()):
-        warnings.warn_explicit(
-            warning.message, warning.category, warning.filename, warning.lineno
-        )
-    network.params[...] = trainer.network_.params
-    return trainer.n_iter_, list(trainer.loss_curve_)
+    data = TrainingData(X, Y, sample_weight)
+    record = types.SimpleNamespace()
+    start_record(record, early_stopping=False)
+    with warnings.catch_warnings(), blas_threads():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        trainer.check_plugins(network, data)
+        if optimizer.full_batch:
+            trainer.train_full_batch(network, data, record, max_iter, tol)
+        else:
+            trainer.train_epochs(network, data, record, max_iter)
+    return record.n_iter_, list(record.loss_curve_)

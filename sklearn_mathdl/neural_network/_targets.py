@@ -90,13 +90,13 @@ def check_same_kind(kind, fitted_kind, name="y"):
 
 def check_real_targets(y, estimator_name):
     """A ValueError naming the first target that is not a real number."""
-    if sp.issparse(y):
-        return
+    if y is None or sp.issparse(y):
+        return  # validate_data says what is wrong
     try:
         array = np.asarray(y)
     except ValueError:  # ragged: validate_data says so
         return
-    if array.dtype.kind in "biuf":
+    if array.dtype.kind not in "USO":  # numbers (complex: validate_data)
         return
     for value in array.ravel():
         value = value.item() if isinstance(value, np.generic) else value

@@ -177,7 +177,8 @@ class CheckedCalls:
                 "large for the loss (on y and the output divided by that "
                 "magnitude it is finite). Scale y, e.g. with sklearn.compose."
                 "TransformedTargetRegressor(regressor=..., transformer="
-                "StandardScaler())."
+                "StandardScaler()), or MaxAbsScaler() where y's variance "
+                "overflows too."
             )
         if not moderate(output):
             raise Overflow(f"the loss {part}")

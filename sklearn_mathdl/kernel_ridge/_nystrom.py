@@ -30,6 +30,7 @@ which subtracts the rank-one term :math:`(\sum w)\, \bar k \bar k^\top` from
 :math:`H`.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -37,6 +38,9 @@ from scipy.linalg import cho_factor, cho_solve, cholesky, solve_triangular
 
 from sklearn_mathdl.kernel_ridge._kernel_matrix import block_rows
 from sklearn_mathdl.utils._threads import map_row_blocks
+
+# Non-finite values are detected by the solver's own checks (and named).
+_triangular = functools.partial(solve_triangular, check_finite=False)
 
 # Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
 # multiples of the number of centres (FALKON's own estimate is 1).
@@ -153,6 +157,8 @@ def falkon(
     y_bar = (w @ Y) / sw
     if fit_intercept:
         rhs = rhs - sw * np.outer(k_bar, y_bar)
+    if not (np.all(np.isfinite(rhs)) and np.all(np.isfinite(y_bar))):
+        raise overflow("right-hand side K_nm^T W (y - mean(y))")
 
     T = _jittered_cholesky(K_mm, "The kernel matrix of the Nyström centres")
     cov = _preconditioner_covariance(T, sketch, fit_intercept)
@@ -181,19 +187,17 @@ def falkon(
         A = _jittered_cholesky(TT, "FALKON's preconditioner")
 
         def precond_op(Beta, A=A, lam_value=lam_value):
-            V = solve_triangular(A, Beta, lower=False)
-            U = solve_triangular(T, V, lower=False)
+            V = _triangular(A, Beta, lower=False)
+            U = _triangular(T, V, lower=False)
             G = apply_H(U)
-            G = solve_triangular(T, G, lower=False, trans="T") + lam_value * V
-            return solve_triangular(A, G, lower=False, trans="T")
+            G = _triangular(T, G, lower=False, trans="T") + lam_value * V
+            return _triangular(A, G, lower=False, trans="T")
 
-        R0 = solve_triangular(T, rhs[:, cols] / sw, lower=False, trans="T")
-        R0 = solve_triangular(A, R0, lower=False, trans="T")
+        R0 = _triangular(T, rhs[:, cols] / sw, lower=False, trans="T")
+        R0 = _triangular(A, R0, lower=False, trans="T")
         Beta, iters = _conjugate_gradient(precond_op, R0, max_iter, tol, overflow)
         n_iter = max(n_iter, iters)
-        C[:, cols] = solve_triangular(
-            T, solve_triangular(A, Beta, lower=False), lower=False
-        )
+        C[:, cols] = _triangular(T, _triangular(A, Beta, lower=False), lower=False)
     intercept = np.zeros(n_targets)
     if fit_intercept:
         intercept = y_bar - k_bar @ C
@@ -228,7 +232,7 @@ def _preconditioner_covariance(T, sketch, fit_intercept):
     if sketch is None:
         return T @ T.T / T.shape[0]
     K_sm, w_s = sketch
-    Z = solve_triangular(T, K_sm.T, lower=False, trans="T").T  # K_sm T^-1
+    Z = _triangular(T, K_sm.T, lower=False, trans="T").T  # K_sm T^-1
     if fit_intercept:
         Z = Z - (w_s @ Z) / w_s.sum()
     return (Z * w_s[:, None]).T @ Z / w_s.sum()

@@ -40,9 +40,13 @@ def largest_magnitude(values):
 
 def target_overflow_error(quantity, Y, sample_weight, alphas):
     """The ``ValueError`` for ``quantity`` overflowing on finite ``y``."""
-    weights = ""
+    weights = fix = ""
     if sample_weight is not None:
         weights = f", sample_weight up to {largest_magnitude(sample_weight):.3g}"
+        fix = (
+            " If the weights are huge, divide sample_weight and alpha by the same "
+            "factor (the fit depends only on their ratio)."
+        )
     alpha = np.unique(alphas)
     alpha_text = f"{alpha[0]:g}" if alpha.size == 1 else str(alpha.tolist())
     return ValueError(
@@ -50,7 +54,7 @@ def target_overflow_error(quantity, Y, sample_weight, alphas):
         f"{largest_magnitude(Y):.3g}{weights} and alpha={alpha_text}, beyond the "
         "floating-point range. Scale y (e.g. divide it by its standard deviation, "
         "or wrap the model in sklearn.compose.TransformedTargetRegressor with a "
-        "StandardScaler), or increase alpha."
+        f"StandardScaler), or increase alpha.{fix}"
     )
 
 
@@ -89,16 +93,3 @@ def check_model(coef, intercept, matrix, dtype, describe):
             f"(dual coefficients up to {largest_magnitude(coef):.3g}, kernel "
             f"entries up to {bound:.3g}),"
         )
-
-
-def cast_finite(values, dtype, name):
-    """``values`` in ``dtype`` (that of ``X``), refused if the cast overflows."""
-    with np.errstate(over="ignore"):
-        out = np.asarray(values, dtype=dtype)
-    if not np.all(np.isfinite(out)):
-        raise ValueError(
-            f"{name} has values up to {largest_magnitude(values):.3g}, beyond the "
-            f"range of {np.dtype(dtype).name}, the dtype of X. Pass X as float64, "
-            f"or scale {name}."
-        )
-    return out

@@ -9,11 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted
 
 from sklearn_mathdl.kernel_ridge._exact import solve_exact
 from sklearn_mathdl.kernel_ridge._kernel_parameter import (
@@ -25,10 +21,11 @@ from sklearn_mathdl.kernel_ridge._kernel_parameter import (
 )
 from sklearn_mathdl.kernel_ridge._loo import solve_loo
 from sklearn_mathdl.kernel_ridge._nystrom import solve_nystrom
-from sklearn_mathdl.kernel_ridge._overflow import (
-    cast_finite,
-    check_model,
-    target_overflow_error,
+from sklearn_mathdl.kernel_ridge._overflow import check_model, target_overflow_error
+from sklearn_mathdl.kernel_ridge._validation import (
+    check_weights,
+    targets_in_dtype,
+    validate_numeric,
 )
 from sklearn_mathdl.plugins import KERNELS, CarriedPluginsMixin, PluginConstraint
 from sklearn_mathdl.utils._threads import blas_threads_for
@@ -54,12 +51,14 @@ def parse_memory(value):
                 "or a string of one number and a unit among B, KB, MB, GB, TB "
                 "(powers of 1024), such as '4GB', '512 MB' or '1.5e3MB'."
             )
-        value = float(match.group(1)) * _UNITS[match.group(2).upper()]
-    if not value > 0:
+        number = float(match.group(1)) * _UNITS[match.group(2).upper()]
+    else:
+        number = float(value)
+    if not number > 0:
         raise ValueError(
             f"memory_limit={value!r} must be positive, such as '4GB' or 4e9 (bytes)."
         )
-    return float(value)
+    return number
 
 
 class RepresenterKernelRegressor(
@@ -291,10 +290,13 @@ class RepresenterKernelRegressor(
         return BaseEstimator._get_param_names.__func__(cls)
 
     def _alphas(self, n_targets):
-        alpha = np.asarray(self.alpha, dtype=np.float64)
-        if alpha.ndim > 1 or alpha.size == 0:
+        try:
+            alpha = np.asarray(self.alpha, dtype=np.float64)
+        except (TypeError, ValueError):
+            alpha = None  # not numbers, or a ragged list
+        if alpha is None or alpha.ndim > 1 or alpha.size == 0:
             raise ValueError(
-                f"alpha must be a float or a 1-D list of floats, got shape {alpha.shape}."
+                f"alpha must be a float or a 1-D list of floats, got {self.alpha!r}."
             )
         if not np.all(np.isfinite(alpha)) or np.any(alpha < 0):
             raise ValueError(
@@ -395,7 +397,7 @@ class RepresenterKernelRegressor(
         -------
         self : object
         """
-        X, y = validate_data(
+        X, y = validate_numeric(
             self,
             X,
             y,
@@ -410,15 +412,11 @@ class RepresenterKernelRegressor(
         X = accept_input(kernel, self.kernel, X)
         matrix = kernel_matrix(kernel, X)
         n = X.shape[0]
-        Y = cast_finite(y, X.dtype, "y")
+        Y = targets_in_dtype(y, X.dtype)
         one_target = Y.ndim == 1
         Y = Y.reshape(n, -1)
         alphas = self._alphas(Y.shape[1])
-        sw = None
-        if sample_weight is not None:
-            sw = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
+        sw = None if sample_weight is None else check_weights(sample_weight, X)
         memory = parse_memory(self.memory_limit)
         solver = self._choose_solver(n, X.dtype.itemsize, memory)
         with blas_threads_for(n * n), np.errstate(all="ignore"):
@@ -472,7 +470,7 @@ class RepresenterKernelRegressor(
             self.kernel_, support, what="The kernel between X and the training points"
         )
         matrix.check_new_points(X, self.n_features_in_)
-        X = validate_data(
+        X = validate_numeric(
             self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
         )
         X = accept_input(self.kernel_, self.kernel, X)

@@ -103,7 +103,9 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     The factor :math:`2s` is folded into the GEMM's small operand and
     :math:`s\|x\|^2`, :math:`s\|y\|^2` are subtracted in place, so the
     :math:`n \times m` array is written once by the GEMM and updated three
-    times (the exponential of the Gaussian kernel is a fourth).
+    times (the exponential of the Gaussian kernel is a fourth). A point
+    whose :math:`s\|x\|^2` overflows gets a NaN distance to itself, as it
+    does against a copy of itself, for the caller to report.
     """
     X, Y = _pair(X, Y)
     s = _scalar(scale, X.dtype)
@@ -115,7 +117,9 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     D -= yy[None, :]
     np.minimum(D, 0, out=D)
     if Y is X:
-        np.fill_diagonal(D, 0)
+        # A point's distance to itself is 0, unless its squared norm overflowed
+        # (then NaN, as it is against a copy of X: k(X) and k(X, X.copy()) agree).
+        np.fill_diagonal(D, np.where(np.isfinite(xx), 0.0, np.nan))
     return D
 
 

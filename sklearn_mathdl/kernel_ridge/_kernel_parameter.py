@@ -128,6 +128,8 @@ def accept_input(kernel, parameter, X):
 
 def accepts_sparse(kernel):
     """Whether a kernel parameter (name, object or function) takes sparse rows."""
+    if is_precomputed(kernel):
+        return False  # (and no entry-point lookup of a name that is not one)
     if isinstance(kernel, str):
         kernel = KERNELS.lookup(kernel)
     return bool(getattr(kernel, "accepts_sparse", False))

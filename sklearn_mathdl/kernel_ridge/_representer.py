@@ -163,7 +163,7 @@ class RepresenterKernelRegressor(
     centers_indices_ : ndarray of shape (n_centers,)
         Row indices of the centres in the training data (Nyström).
     kernel_ : kernel object
-        The resolved kernel.
+        The resolved kernel (``Precomputed()`` for ``kernel="precomputed"``).
     solver_ : str
         The solver used.
     alpha_ : float or ndarray
@@ -185,8 +185,18 @@ class RepresenterKernelRegressor(
     triangle (half the matrix) and factors it in place with LAPACK/BLAS calls
     no larger than :math:`2048 \times n` (see ``_cholesky``); when the matrix
     is not positive definite it warns and solves by eigendecomposition
-    (minimum-norm least squares). ``predict`` evaluates the kernel in row
-    blocks: memory stays bounded.
+    (minimum-norm least squares), with one warning per fit. ``predict``
+    evaluates the kernel in row blocks: memory stays bounded. Every solver
+    reads the data through one kernel matrix object (``_kernel_matrix``),
+    which verifies a user's kernel and names it when it fails.
+
+    Finite data that overflows inside the mathematics (a kernel matrix,
+    :math:`S K S` for huge weights, the dual coefficients or leave-one-out
+    errors for huge ``y``, predictions beyond the float range) raises a
+    ``ValueError`` naming the quantity and the fix; a fitted model never
+    predicts NaN or inf on its training points. ``fit`` is one transaction:
+    on any exception, Ctrl-C (``KeyboardInterrupt``) included, the estimator
+    is left exactly as it was before the call and the exception propagates.
 
     References
     ----------

@@ -17,9 +17,46 @@ an unpenalised intercept, :math:`G = (K + \alpha I)^{-1}` and
 :math:`H_\alpha = K G + \alpha\, G 1 1^\top G / (1^\top G 1)`. Sample weights
 enter through :math:`\tilde K = S K S`, :math:`S = \operatorname{diag}(\sqrt w)`
 (whose hat matrix has the same diagonal).
+
+The residuals are linear in :math:`y` and the errors quadratic: for
+:math:`|y|` beyond about :math:`10^{154}` their squares leave the float64
+range, which is reported as such rather than as an infinite error.
 """
 
 import numpy as np
+from scipy.linalg import LinAlgError, eigh
+
+from sklearn_mathdl.kernel_ridge._overflow import largest_magnitude
+
+
+def kernel_eigh(matrix, scale):
+    """Eigenvalues and eigenvectors of :math:`SKS` (float64), one LAPACK call."""
+    K = matrix.full(scale).astype(np.float64, copy=False)
+    try:
+        return eigh(K, overwrite_a=True)
+    except LinAlgError as exc:  # pragma: no cover - LAPACK's rare non-convergence
+        raise ValueError(
+            f"The eigendecomposition of the kernel matrix did not converge (its "
+            f"entries reach {largest_magnitude(K):.3g}). Scale X (e.g. with "
+            "StandardScaler) or increase alpha."
+        ) from exc
+
+
+def solve_loo(matrix, Y, scale, alphas, fit_intercept):
+    """The candidate of least leave-one-out error and its solution.
+
+    Returns ``(P, intercept, alpha, errors)``, ``errors`` of shape
+    ``(n_alphas, n_targets)``.
+    """
+    ones = np.ones(matrix.n) if scale is None else scale.astype(np.float64)
+    Ys = (Y if scale is None else Y * scale[:, None]).astype(np.float64)
+    lam, V = kernel_eigh(matrix, scale)
+    QtY, Qts = V.T @ Ys, V.T @ ones
+    errors = loo_errors(lam, V, QtY, Qts, ones, alphas, fit_intercept)
+    best = int(np.argmin(np.mean(errors, axis=1)))
+    Q, b = eigen_solution(lam, V, QtY, Qts, ones, alphas[best], fit_intercept)
+    P = Q * ones[:, None] if scale is not None else Q
+    return P.astype(matrix.dtype), b, alphas[best], errors
 
 
 def inverse_shifted(lam, alpha):
@@ -67,9 +104,23 @@ def loo_errors(lam, Q, QtY, Qts, s, alphas, fit_intercept, block=1024):
                 Gs = Q @ (d * Qts)
                 h = h + alpha * Gs**2 / denom
         residual = Q @ ((1.0 - lam * d)[:, None] * coef_space)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):
             loo = residual / (1.0 - h)[:, None]
-        bad = ~np.isfinite(loo)
-        loo[bad] = np.where(np.abs(residual[bad]) > 0, np.inf, 0.0)
-        errors[j] = np.sum(loo**2, axis=0) / total_weight
+            _check_range(residual, "residuals", alpha)
+            bad = ~np.isfinite(loo)
+            # h = 1: the sample is interpolated, its LOO error infinite or 0.
+            loo[bad] = np.where(np.abs(residual[bad]) > 0, np.inf, 0.0)
+            finite_part = np.sum(np.where(bad, 0.0, loo) ** 2, axis=0)
+            _check_range(finite_part, "errors", alpha)
+            infinite = np.any(np.isinf(loo), axis=0)
+            errors[j] = np.where(infinite, np.inf, finite_part) / total_weight
     return errors
+
+
+def _check_range(values, quantity, alpha):
+    if not np.all(np.isfinite(values)):
+        raise ValueError(
+            f"The leave-one-out {quantity} of alpha={alpha:g} overflowed the "
+            "float64 range (the residuals grow with y, the errors with its "
+            "square). Scale y (e.g. divide it by its standard deviation)."
+        )

@@ -30,112 +30,138 @@ which subtracts the rank-one term :math:`(\sum w)\, \bar k \bar k^\top` from
 :math:`H`.
 """
 
+import functools
 import math
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve, cholesky, solve_triangular
 
-from sklearn_mathdl.utils._threads import blas_thread_limit, single_blas_thread
+from sklearn_mathdl.kernel_ridge._kernel_matrix import block_rows
+from sklearn_mathdl.utils._threads import map_row_blocks
 
+# Non-finite values are detected by the solver's own checks (and named).
+_triangular = functools.partial(solve_triangular, check_finite=False)
 
-def block_rows(n_cols, itemsize, budget=2**21):
-    """Rows per block so that one block of ``n_cols`` columns takes ``budget`` bytes."""
-    return int(max(64, budget // max(1, n_cols * itemsize)))
+# Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
+# multiples of the number of centres (FALKON's own estimate is 1).
+SKETCH = 8
 
 
 class KernelColumns:
-    """The matrix ``K(X, C)`` visited by row blocks, computed or stored.
+    """The matrix :math:`K(X, C)` visited by row blocks, computed or stored.
 
-    ``make_block(start, stop)`` returns the block of rows ``start:stop``.
+    ``matrix`` is the :class:`~._kernel_matrix.KernelMatrix` of the data,
+    ``support`` that of the centres :math:`C` (``matrix.support(idx)``).
     Blocks are kept in memory when ``store`` is true; passes run on
-    ``blas_thread_limit()`` threads, each with a single-threaded BLAS (the
-    element-wise work of a kernel, e.g. the exponential, is then parallel too).
+    :func:`~sklearn_mathdl.utils._threads.map_row_blocks`'s threads, each
+    with a single-threaded BLAS (the element-wise work of a kernel, e.g. the
+    exponential, is then parallel too). Blocks are not checked for finiteness
+    here: FALKON's first pass does that for free.
     """
 
-    def __init__(self, make_block, n, m, itemsize, store):
-        self.make_block = make_block
-        size = block_rows(m, itemsize)
-        self.bounds = [(i, min(i + size, n)) for i in range(0, n, size)]
+    def __init__(self, matrix, support, store):
+        self.matrix = matrix
+        self.support = support
+        size = block_rows(support.n, matrix.dtype.itemsize)
+        self.bounds = [(i, min(i + size, matrix.n)) for i in range(0, matrix.n, size)]
         self.blocks = None
         if store:
-            self.blocks = self._map(lambda b: make_block(*b))
+            self.blocks = map_row_blocks(self._compute, self.bounds)
 
-    def _map(self, fn):
-        workers = blas_thread_limit()
-        if workers == 1:
-            return [fn(b) for b in self.bounds]
-        with single_blas_thread():
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                return list(pool.map(fn, self.bounds))
+    def _compute(self, bounds):
+        start, stop = bounds
+        rows = self.matrix.X[start:stop]
+        return self.support.cross(rows, check=False)
 
     def block(self, k):
         if self.blocks is not None:
             return self.blocks[k]
-        return self.make_block(*self.bounds[k])
+        return self._compute(self.bounds[k])
 
     def reduce(self, fn):
         """``sum_k fn(block_k, start, stop)`` over the row blocks."""
         index = {b: k for k, b in enumerate(self.bounds)}
-        parts = self._map(lambda b: fn(self.block(index[b]), *b))
+
+        def part(b):
+            with np.errstate(all="ignore"):  # overflow is detected by the caller
+                return fn(self.block(index[b]), *b)
+
+        parts = map_row_blocks(part, self.bounds)
         total = parts[0]
-        for part in parts[1:]:
-            total = total + part
+        for part_sum in parts[1:]:
+            total = total + part_sum
         return total
 
+    def overflow_error(self, describe, quantity):
+        """The kernel's overflow error if a block is not finite, else ``describe``'s."""
+        for k, (start, stop) in enumerate(self.bounds):
+            self.support.check_finite(self.block(k), self.matrix.X[start:stop])
+        return describe(quantity)
 
-def _jittered_cholesky(K):
+
+def _jittered_cholesky(K, what):
     """Upper ``T`` with ``T^T T = K + eps I``, the smallest jitter that works."""
     scale = max(float(np.mean(np.diag(K))), np.finfo(np.float64).tiny)
     jitter = 10 * np.finfo(np.float64).eps * K.shape[0] * scale
     for _ in range(12):
+        shifted = K + jitter * np.eye(K.shape[0])
+        if not np.all(np.isfinite(shifted)):
+            raise ValueError(
+                f"{what} overflowed (entries up to {np.abs(K).max():.3g}): scale X "
+                "(e.g. with StandardScaler) or use solver='cholesky'."
+            )
         try:
-            return cholesky(K + jitter * np.eye(K.shape[0]), lower=False)
+            return cholesky(shifted, lower=False, check_finite=False)
         except np.linalg.LinAlgError:
             jitter *= 10
     raise ValueError(
-        "The kernel matrix of the Nyström centres is not positive definite even "
-        "with a jitter of 1e-4 times its mean diagonal: the kernel is not "
-        "positive semi-definite. Use solver='cholesky'."
+        f"{what} is not positive definite even with a jitter of 1e-4 times its "
+        "mean diagonal: the kernel is not positive semi-definite. Use "
+        "solver='cholesky'."
     )
 
 
-def falkon(columns, K_mm, Y, w, alpha, fit_intercept, max_iter, tol, sketch=None):
+def power_of_two_scale(values, axis=None):
+    """:math:`2^e` with :math:`\\max|v| / 2^e \\in [1/2, 1)` (1 for zeros).
+
+    Dividing by a power of two is exact in binary floating point: a linear
+    method run on the scaled values gives the same bits, scaled, and its
+    squares cannot overflow.
+    """
+    top = np.max(np.abs(values), axis=axis)
+    return np.ldexp(1.0, np.frexp(np.where(np.isfinite(top), top, 0.0))[1])
+
+
+def falkon(
+    columns, K_mm, Y, w, alpha, fit_intercept, max_iter, tol, *, sketch, overflow
+):
     """Solve :math:`H c = K_{nm}^\\top W y` by preconditioned CG (all targets).
 
     ``sketch = (K_sm, w_s)``: kernel rows of a uniform sample of ``s >= m``
     training points and their weights, estimating :math:`K_{nm}^\\top W
     K_{nm} / \\sum w` in the preconditioner (FALKON's estimate uses the
     centres themselves, :math:`T T^\\top / m`; a larger sample makes the
-    preconditioned operator closer to the identity).
+    preconditioned operator closer to the identity). ``overflow(quantity)``
+    returns the error to raise when ``quantity`` is not finite.
 
     Returns ``(C, intercept, n_iter)``; ``C`` has shape ``(m, n_targets)``.
     """
     m = K_mm.shape[0]
     sw = float(w.sum())
+    if not np.isfinite(sw):
+        raise overflow("sum of sample_weight")
     lam = alpha / sw  # one value per target
 
-    def first_pass(K, a, b):
-        wb = w[a:b]
-        return np.hstack(
-            [K.T @ (wb[:, None] * Y[a:b]).astype(K.dtype), (K.T @ wb)[:, None]]
-        ).astype(np.float64)
-
-    moments = columns.reduce(first_pass)
+    moments = _first_pass(columns, Y, w, overflow)
     rhs, k_bar = moments[:, :-1], moments[:, -1] / sw
     y_bar = (w @ Y) / sw
     if fit_intercept:
         rhs = rhs - sw * np.outer(k_bar, y_bar)
+    if not (np.all(np.isfinite(rhs)) and np.all(np.isfinite(y_bar))):
+        raise overflow("right-hand side K_nm^T W (y - mean(y))")
 
-    T = _jittered_cholesky(K_mm)
-    if sketch is None:
-        cov = T @ T.T / m
-    else:
-        K_sm, w_s = sketch
-        Z = solve_triangular(T, K_sm.T, lower=False, trans="T").T  # K_sm T^-1
-        if fit_intercept:
-            Z = Z - (w_s @ Z) / w_s.sum()
-        cov = (Z * w_s[:, None]).T @ Z / w_s.sum()
+    T = _jittered_cholesky(K_mm, "The kernel matrix of the Nyström centres")
+    cov = _preconditioner_covariance(T, sketch, fit_intercept)
 
     def apply_H(U):
         """``(K_nm^T W K_nm) U`` (minus the intercept's rank-one term) / sum(w)."""
@@ -158,30 +184,71 @@ def falkon(columns, K_mm, Y, w, alpha, fit_intercept, max_iter, tol, sketch=None
         cols = np.flatnonzero(lam == lam_value)
         TT = cov.copy()
         TT.flat[:: m + 1] += lam_value
-        A = _jittered_cholesky(TT)
+        A = _jittered_cholesky(TT, "FALKON's preconditioner")
 
         def precond_op(Beta, A=A, lam_value=lam_value):
-            V = solve_triangular(A, Beta, lower=False)
-            U = solve_triangular(T, V, lower=False)
+            V = _triangular(A, Beta, lower=False)
+            U = _triangular(T, V, lower=False)
             G = apply_H(U)
-            G = solve_triangular(T, G, lower=False, trans="T") + lam_value * V
-            return solve_triangular(A, G, lower=False, trans="T")
+            G = _triangular(T, G, lower=False, trans="T") + lam_value * V
+            return _triangular(A, G, lower=False, trans="T")
 
-        R0 = solve_triangular(T, rhs[:, cols] / sw, lower=False, trans="T")
-        R0 = solve_triangular(A, R0, lower=False, trans="T")
-        Beta, iters = _conjugate_gradient(precond_op, R0, max_iter, tol)
+        R0 = _triangular(T, rhs[:, cols] / sw, lower=False, trans="T")
+        R0 = _triangular(A, R0, lower=False, trans="T")
+        Beta, iters = _conjugate_gradient(precond_op, R0, max_iter, tol, overflow)
         n_iter = max(n_iter, iters)
-        C[:, cols] = solve_triangular(
-            T, solve_triangular(A, Beta, lower=False), lower=False
-        )
+        C[:, cols] = _triangular(T, _triangular(A, Beta, lower=False), lower=False)
     intercept = np.zeros(n_targets)
     if fit_intercept:
         intercept = y_bar - k_bar @ C
     return C, intercept, n_iter
 
 
-def _conjugate_gradient(op, B, max_iter, tol):
-    """CG on the SPD operator ``op`` for every column of ``B`` at once."""
+def _first_pass(columns, Y, w, overflow):
+    """:math:`[K_{nm}^\\top W y,\\ K_{nm}^\\top w]` in one pass, checked finite.
+
+    Any non-finite kernel entry of a row of positive weight makes the second
+    part non-finite, so this pass also checks the kernel columns, for free.
+    """
+
+    def part(K, a, b):
+        wb = w[a:b]
+        return np.hstack(
+            [K.T @ (wb[:, None] * Y[a:b]).astype(K.dtype), (K.T @ wb)[:, None]]
+        ).astype(np.float64)
+
+    moments = columns.reduce(part)
+    if not np.all(np.isfinite(moments)):
+        raise overflow("right-hand side K_nm^T W y")
+    return moments
+
+
+def _preconditioner_covariance(T, sketch, fit_intercept):
+    """FALKON's :math:`T T^\\top / m`, or its estimate from the sketch.
+
+    With ``sketch = (K_sm, w_s)``: :math:`Z^\\top W_s Z / \\sum w_s`,
+    :math:`Z = K_{sm} T^{-1}` (centred by its weighted mean with an intercept).
+    """
+    if sketch is None:
+        return T @ T.T / T.shape[0]
+    K_sm, w_s = sketch
+    Z = _triangular(T, K_sm.T, lower=False, trans="T").T  # K_sm T^-1
+    if fit_intercept:
+        Z = Z - (w_s @ Z) / w_s.sum()
+    return (Z * w_s[:, None]).T @ Z / w_s.sum()
+
+
+def _conjugate_gradient(op, B, max_iter, tol, overflow):
+    """CG on the SPD operator ``op`` for every column of ``B`` at once.
+
+    Each column is divided by a power of two (exact) so that its largest
+    entry is below 1: the squared norms cannot overflow, whatever the scale
+    of :math:`y`, and the iterates are the unscaled ones, scaled.
+    """
+    if not np.all(np.isfinite(B)):
+        raise overflow("preconditioned right-hand side")
+    scale = power_of_two_scale(B, axis=0)
+    B = B / scale
     X = np.zeros_like(B)
     R = B.copy()
     P = R.copy()
@@ -192,6 +259,8 @@ def _conjugate_gradient(op, B, max_iter, tol):
     while n_iter < max_iter and not np.all(np.sqrt(rr) <= tol * b_norm):
         AP = op(P)
         pAp = np.einsum("ij,ij->j", P, AP)
+        if not np.all(np.isfinite(pAp)):
+            raise overflow("conjugate-gradient iteration (K_nm^T W K_nm p)")
         step = np.divide(rr, pAp, out=np.zeros_like(rr), where=pAp > 0)
         X += step * P
         R -= step * AP
@@ -200,7 +269,7 @@ def _conjugate_gradient(op, B, max_iter, tol):
         P = R + beta * P
         rr = rr_new
         n_iter += 1
-    return X, n_iter
+    return X * scale, n_iter
 
 
 def leverage_scores(columns_pilot, K_pp, diag, alpha):
@@ -229,3 +298,74 @@ def leverage_scores(columns_pilot, K_pp, diag, alpha):
 def auto_centers(n, constant=2.0):
     """``n_centers="auto"``: :math:`m = \\min(n, \\lceil c\\sqrt n\\rceil)`."""
     return int(min(n, math.ceil(constant * math.sqrt(n))))
+
+
+def sample_centres(matrix, candidates, m, alpha, leverage, rng):
+    """Sorted indices of ``m`` centres among ``candidates`` (positive weight).
+
+    Uniformly, or (``leverage``) proportionally to approximate ridge leverage
+    scores from a uniform pilot set of ``m`` points.
+    """
+    if not leverage or m >= candidates.size:
+        return np.sort(rng.choice(candidates, size=m, replace=False))
+    pilot = np.sort(rng.choice(candidates, size=m, replace=False))
+    columns = KernelColumns(matrix, matrix.support(pilot), store=False)
+    K_pp = centre_kernel(matrix, pilot)
+    scores = leverage_scores(columns, K_pp, matrix.diag(), alpha)
+    if not np.all(np.isfinite(scores)):
+        raise columns.overflow_error(_no_other_cause, "leverage scores")
+    scores = scores[candidates] + 1e-12 * max(scores.max(), 1e-300)
+    scores /= power_of_two_scale(scores)  # exact: the sum cannot overflow
+    idx = rng.choice(candidates, size=m, replace=False, p=scores / scores.sum())
+    return np.sort(idx)
+
+
+def centre_kernel(matrix, idx):
+    """:math:`K_{mm}` of the centres ``idx`` in float64, checked and symmetrised."""
+    K = np.asarray(matrix.block(idx, idx), dtype=np.float64)
+    matrix.check_symmetric(K)
+    return (K + K.T) / 2
+
+
+def _no_other_cause(quantity):
+    return ValueError(
+        f"The {quantity} of the Nyström centres overflowed: scale X (e.g. with "
+        "StandardScaler)."
+    )
+
+
+def solve_nystrom(matrix, Y, w, alphas, fit_intercept, options, rng, describe):
+    """FALKON on the :class:`~._kernel_matrix.KernelMatrix` ``matrix``.
+
+    ``options`` holds the estimator's ``n_centers``, ``center_selection``,
+    ``memory`` (bytes), ``max_iter`` and ``tol``; ``describe(quantity)``
+    names an overflow of ``quantity`` caused by ``y`` or the weights.
+    Returns ``(C, intercept, centre_indices, n_iter)``.
+    """
+    n = matrix.n
+    m = auto_centers(n) if options["n_centers"] == "auto" else options["n_centers"]
+    candidates = np.flatnonzero(w > 0)
+    m = min(m, n, candidates.size)
+    leverage = options["center_selection"] == "leverage"
+    idx = sample_centres(matrix, candidates, m, float(np.mean(alphas)), leverage, rng)
+    centres = matrix.support(idx)
+    store = n * m * matrix.dtype.itemsize <= options["memory"]
+    columns = KernelColumns(matrix, centres, store)
+    K_mm = centre_kernel(matrix, idx)
+    sample = np.sort(
+        rng.choice(candidates, size=min(candidates.size, SKETCH * m), replace=False)
+    )
+    K_sm = np.asarray(matrix.block(sample, idx), dtype=np.float64)
+    C, b, n_iter = falkon(
+        columns,
+        K_mm,
+        Y.astype(np.float64, copy=False),
+        w.astype(np.float64, copy=False),
+        alphas,
+        fit_intercept,
+        50 if options["max_iter"] is None else options["max_iter"],
+        options["tol"],
+        sketch=(K_sm, w[sample].astype(np.float64)),
+        overflow=lambda quantity: columns.overflow_error(describe, quantity),
+    )
+    return C.astype(matrix.dtype), b, idx, n_iter

@@ -1,261 +1,64 @@
 """RepresenterKernelRegressor: exact kernel ridge regression and FALKON."""
 
-import copy
 import functools
-import inspect
 import re
-import warnings
+from collections import namedtuple
 from numbers import Integral, Real
 
 import numpy as np
-from scipy import sparse
-from scipy.linalg import eigh
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted
 
-from sklearn_mathdl.kernel_ridge._cholesky import (
-    DEFAULT_BLOCK,
-    panel_bounds,
-    panel_cholesky,
-    panel_solve,
+from sklearn_mathdl.kernel_ridge._exact import solve_exact
+from sklearn_mathdl.kernel_ridge._kernel_parameter import (
+    accept_input,
+    accepts_sparse,
+    is_precomputed,
+    kernel_matrix,
+    resolve_kernel,
 )
-from sklearn_mathdl.kernel_ridge._loo import eigen_solution, loo_errors
-from sklearn_mathdl.kernel_ridge._nystrom import (
-    KernelColumns,
-    auto_centers,
-    block_rows,
-    falkon,
-    leverage_scores,
+from sklearn_mathdl.kernel_ridge._loo import solve_loo
+from sklearn_mathdl.kernel_ridge._nystrom import solve_nystrom
+from sklearn_mathdl.kernel_ridge._overflow import check_model, target_overflow_error
+from sklearn_mathdl.kernel_ridge._validation import (
+    check_weights,
+    targets_in_dtype,
+    validate_numeric,
 )
-from sklearn_mathdl.kernel_ridge.kernels import Kernel
-from sklearn_mathdl.plugins import (
-    KERNELS,
-    CarriedPluginsMixin,
-    PluginConstraint,
-    get_kernel,
-)
+from sklearn_mathdl.plugins import KERNELS, CarriedPluginsMixin, PluginConstraint
 from sklearn_mathdl.utils._threads import blas_threads_for
 from sklearn_mathdl.utils._transaction import fit_transaction
 
-# Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
-# multiples of the number of centres (FALKON's own estimate is 1).
-SKETCH = 8
-_UNITS = {"": 1, "B": 1, "KB": 2**10, "MB": 2**20, "GB": 2**30, "TB": 2**40}
-# The estimator's own gamma/degree/coef0, routed to a named kernel that takes
-# them (as scikit-learn), with their defaults: a value other than the default
-# given to a kernel that does not take it raises instead of being ignored.
-_ROUTED = {"gamma": None, "degree": 3, "coef0": 1}
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+_MEMORY = re.compile(
+    r"\s*((?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*([KMGT]?)(?:i?B)?\s*", re.IGNORECASE
+)
+
+# What a solver returns: dual coefficients (n or m, n_targets), intercepts
+# (n_targets,), the alpha used, LOO errors, centre indices, CG iterations.
+_Solution = namedtuple("_Solution", "coef intercept alpha loo_errors centres n_iter")
 
 
 def parse_memory(value):
-    """Bytes from a number or a string such as ``"4GB"`` or ``"512 MB"``."""
+    """Bytes from a number or a string such as ``"4GB"``, ``"512 MB"``, ``"1.5e3MB"``."""
     if isinstance(value, str):
-        match = re.fullmatch(r"\s*([0-9.]+(?:[eE][0-9]+)?)\s*([KMGT]?B?)\s*", value)
+        match = _MEMORY.fullmatch(value)
         if match is None:
             raise ValueError(
-                f"memory_limit={value!r} is not understood; give a number of bytes "
-                "or a string such as '4GB' or '512MB'."
+                f"memory_limit={value!r} is not understood. Give a number of bytes, "
+                "or a string of one number and a unit among B, KB, MB, GB, TB "
+                "(powers of 1024), such as '4GB', '512 MB' or '1.5e3MB'."
             )
-        return float(match.group(1)) * _UNITS[match.group(2).upper()]
-    return float(value)
-
-
-class _CallableKernel:
-    """A vectorised callable ``k(X, Y, **kernel_params) -> matrix``.
-
-    It receives sparse rows only if it declares ``func.accepts_sparse = True``.
-    """
-
-    indefinite = False
-
-    def __init__(self, func, params):
-        self.func = func
-        self.params = params
-        self.accepts_sparse = bool(getattr(func, "accepts_sparse", False))
-
-    def __call__(self, X, Y=None):
-        return self.func(X, X if Y is None else Y, **self.params)
-
-    def diag(self, X):
-        return np.array(
-            [np.asarray(self(X[i : i + 1]))[0, 0] for i in range(X.shape[0])]
-        )
-
-
-def _resolve_kernel(kernel, gamma, degree, coef0, kernel_params):
-    """The kernel object used by ``fit``: ``(kernel, trusted)``.
-
-    ``trusted`` is true for the package's own kernels, whose blocks need no
-    shape/finiteness/symmetry check.
-    """
-    params = dict(kernel_params or {})
-    given = _non_default(gamma=gamma, degree=degree, coef0=coef0)
-    if isinstance(kernel, str):
-        base = get_kernel(kernel)
-        accepted = set(_init_parameters(type(base))) - {"self"}
-        _refuse_unused(given, accepted, f"kernel={kernel!r}")
-        routed = {
-            name: value
-            for name, value in zip(_ROUTED, (gamma, degree, coef0))
-            if name in accepted and value is not None
-        }
-        unknown = set(params) - accepted
-        if unknown:
-            raise ValueError(
-                f"kernel_params {sorted(unknown)} are not parameters of kernel "
-                f"{kernel!r}, whose parameters are {sorted(accepted)}."
-            )
-        if routed or params:
-            current = base._params() if hasattr(base, "_params") else {}
-            base = type(base)(**{**current, **routed, **params})
-        return base, _builtin(base)
-    _refuse_unused(given, set(), "a kernel object or callable")
-    if _builtin(kernel) and not params:
-        # The package's own kernels hold scalars: a shallow copy is a copy.
-        return copy.copy(kernel), True
-    if callable(getattr(kernel, "diag", None)):
-        if params:
-            raise ValueError(
-                "kernel_params are passed to a callable kernel function; a kernel "
-                "object is configured by its own parameters."
-            )
-        return get_kernel(kernel), _builtin(kernel)
-    return _CallableKernel(kernel, params), False
-
-
-def _non_default(**values):
-    """The routed parameters set to something other than their default."""
-    return {
-        name: value
-        for name, value in values.items()
-        if not (
-            value is _ROUTED[name]
-            or (
-                _ROUTED[name] is not None
-                and value is not None
-                and value == _ROUTED[name]
-            )
-        )
-    }
-
-
-def _refuse_unused(given, accepted, label):
-    """Raise when a parameter is set that the kernel would silently ignore."""
-    unused = sorted(set(given) - accepted)
-    if not unused:
-        return
-    settings = ", ".join(f"{name}={given[name]!r}" for name in unused)
-    defaults = ", ".join(f"{name}={_ROUTED[name]!r}" for name in unused)
-    if label.startswith("kernel="):
-        where = (
-            f"whose parameters are {sorted(accepted)} (set them with kernel_params)"
-            if accepted
-            else "which takes no parameters"
-        )
+        number = float(match.group(1)) * _UNITS[match.group(2).upper()]
     else:
-        where = (
-            "which is configured by its own parameters (e.g. RBF(gamma=0.5), "
-            "or kernel__gamma in a search) or, for a function, by kernel_params"
-        )
-    raise ValueError(
-        f"{settings} would be ignored by {label}, {where}. Leave {defaults} "
-        "(the default) or choose a kernel that uses it."
-    )
-
-
-@functools.cache
-def _init_parameters(cls):
-    """The constructor's parameter names of a kernel class (cached)."""
-    return inspect.signature(cls.__init__).parameters
-
-
-def _builtin(kernel):
-    """One of the package's own kernels (not a user's subclass of them)."""
-    return isinstance(kernel, Kernel) and type(kernel).__module__ == Kernel.__module__
-
-
-def _checked_block(kern, trusted, A, B):
-    """``kern(A, B)``, verified when the kernel is not one of the package's."""
-    K = kern(A, B)
-    if trusted:
-        return K
-    K = K.toarray() if sparse.issparse(K) else np.asarray(K)
-    label = getattr(kern, "func", kern)  # a plain function, not its wrapper
-    expected = (A.shape[0], B.shape[0])
-    if K.shape != expected or K.dtype.kind not in "biuf":
+        number = float(value)
+    if not number > 0:
         raise ValueError(
-            f"The kernel {label!r} returned an array of shape {K.shape} and dtype "
-            f"{K.dtype} for inputs of {A.shape[0]} and {B.shape[0]} samples; "
-            f"expected real numbers of shape {expected}. A kernel must be "
-            "vectorised: k(X, Y) -> matrix."
+            f"memory_limit={value!r} must be positive, such as '4GB' or 4e9 (bytes)."
         )
-    if not np.all(np.isfinite(K)):
-        raise ValueError(
-            f"The kernel {label!r} returned non-finite values (NaN or inf). Check "
-            "the kernel function and its parameters."
-        )
-    if K.dtype != A.dtype:
-        K = K.astype(A.dtype)
-    return K
-
-
-def _accepts_sparse(kernel):
-    """Whether a kernel parameter (name, object or function) takes sparse rows."""
-    if isinstance(kernel, str):
-        kernel = KERNELS.lookup(kernel)
-    return bool(getattr(kernel, "accepts_sparse", False))
-
-
-def _refuse_sparse(kernel):
-    """The error for sparse X with a kernel that does not accept it."""
-    takes = [name for name in KERNELS.available() if _accepts_sparse(name)]
-    label = repr(kernel) if isinstance(kernel, str) else type(kernel).__name__
-    return TypeError(
-        f"Sparse data was passed for X, but kernel {label} does not accept "
-        "sparse input. Convert X to a dense array (X.toarray()), or use a "
-        f"kernel that accepts it: {', '.join(takes)} (a kernel of your own "
-        "declares accepts_sparse = True)."
-    )
-
-
-# Rows and columns of the sampled block on which a kernel's symmetry is checked.
-SYMMETRY_SAMPLE = 64
-_SQRT_EPS = {
-    np.dtype(t): float(np.sqrt(np.finfo(t).eps)) for t in (np.float32, np.float64)
-}
-
-
-def _check_symmetric(K, what):
-    r"""Raise unless the square block ``K`` is symmetric, on a sampled sub-block.
-
-    ``K`` is a block :math:`[\kappa(x_i, x_j)]_{i, j \in S}` the fit has
-    computed anyway (a diagonal tile, the centres' kernel); every
-    :math:`\lceil w/64 \rceil`-th row and column (a strided view, at most
-    about :math:`64 \times 64`) is compared with its transpose: a few
-    microseconds, under 1% of the smallest fit's cost. The tolerance is
-    :math:`\sqrt{\varepsilon}` of the dtype times the block's largest entry
-    (rounding of a symmetric kernel stays far below).
-    """
-    step = -(-K.shape[0] // SYMMETRY_SAMPLE)
-    sub = K[::step, ::step]
-    err = float((sub - sub.T).max())  # antisymmetric: its max is its max |.|
-    if err == 0.0:
-        return
-    scale = float(np.abs(sub).max())
-    if err > _SQRT_EPS[K.dtype] * scale:
-        raise ValueError(
-            f"{what} is not symmetric: k(x_i, x_j) and k(x_j, x_i) differ by up "
-            f"to {err:.3g} (largest entry {scale:.3g}) on a sample of the "
-            "training points. Kernel ridge regression needs a symmetric, "
-            "positive semi-definite kernel; sklearn_mathdl.utils.check_kernel "
-            "tests one."
-        )
+    return number
 
 
 class RepresenterKernelRegressor(
@@ -360,7 +163,7 @@ class RepresenterKernelRegressor(
     centers_indices_ : ndarray of shape (n_centers,)
         Row indices of the centres in the training data (Nyström).
     kernel_ : kernel object
-        The resolved kernel.
+        The resolved kernel (``Precomputed()`` for ``kernel="precomputed"``).
     solver_ : str
         The solver used.
     alpha_ : float or ndarray
@@ -382,8 +185,18 @@ class RepresenterKernelRegressor(
     triangle (half the matrix) and factors it in place with LAPACK/BLAS calls
     no larger than :math:`2048 \times n` (see ``_cholesky``); when the matrix
     is not positive definite it warns and solves by eigendecomposition
-    (minimum-norm least squares). ``predict`` evaluates the kernel in row
-    blocks: memory stays bounded.
+    (minimum-norm least squares), with one warning per fit. ``predict``
+    evaluates the kernel in row blocks: memory stays bounded. Every solver
+    reads the data through one kernel matrix object (``_kernel_matrix``),
+    which verifies a user's kernel and names it when it fails.
+
+    Finite data that overflows inside the mathematics (a kernel matrix,
+    :math:`S K S` for huge weights, the dual coefficients or leave-one-out
+    errors for huge ``y``, predictions beyond the float range) raises a
+    ``ValueError`` naming the quantity and the fix; a fitted model never
+    predicts NaN or inf on its training points. ``fit`` is one transaction:
+    on any exception, Ctrl-C (``KeyboardInterrupt``) included, the estimator
+    is left exactly as it was before the call and the exception propagates.
 
     References
     ----------
@@ -486,21 +299,14 @@ class RepresenterKernelRegressor(
         """
         return BaseEstimator._get_param_names.__func__(cls)
 
-    def _precomputed(self):
-        return isinstance(self.kernel, str) and self.kernel == "precomputed"
-
-    def _verify_symmetry(self, trusted, K):
-        """Check a computed square block unless the kernel is the package's own."""
-        if self._precomputed():
-            _check_symmetric(K, "X, the precomputed kernel matrix,")
-        elif not trusted:
-            _check_symmetric(K, "The kernel")
-
     def _alphas(self, n_targets):
-        alpha = np.asarray(self.alpha, dtype=np.float64)
-        if alpha.ndim > 1 or alpha.size == 0:
+        try:
+            alpha = np.asarray(self.alpha, dtype=np.float64)
+        except (TypeError, ValueError):
+            alpha = None  # not numbers, or a ragged list
+        if alpha is None or alpha.ndim > 1 or alpha.size == 0:
             raise ValueError(
-                f"alpha must be a float or a 1-D list of floats, got shape {alpha.shape}."
+                f"alpha must be a float or a 1-D list of floats, got {self.alpha!r}."
             )
         if not np.all(np.isfinite(alpha)) or np.any(alpha < 0):
             raise ValueError(
@@ -516,187 +322,69 @@ class RepresenterKernelRegressor(
             )
         return np.broadcast_to(alpha.reshape(-1), (n_targets,)).copy()
 
-    # --------------------------------------------------------- exact solver
-    def _exact_panels(self, kern, trusted, X, s, alpha, block):
-        n = X.shape[0]
-        panels = []
-        for r0, r1 in panel_bounds(n, block):
-            if self._precomputed():
-                panel = np.array(X[r0:r1, r0:], order="F", copy=True)
-            else:
-                K = _checked_block(kern, trusted, X[r0:], X[r0:r1])
-                panel = K.T if trusted else np.array(K.T, order="F", copy=True)
-                if not panel.flags.f_contiguous:
-                    panel = np.asfortranarray(panel)
-            if r0 == 0:
-                self._verify_symmetry(trusted, panel[:, : r1 - r0])
-            if s is not None:
-                panel *= s[r0:r1, None]
-                panel *= s[None, r0:]
-            w = r1 - r0
-            panel[np.arange(w), np.arange(w)] += alpha
-            panels.append(panel)
-        return panels
-
-    def _full_kernel(self, kern, trusted, X, s):
-        K = (
-            np.array(X, copy=True)
-            if self._precomputed()
-            else _checked_block(kern, trusted, X, X)
-        )
-        self._verify_symmetry(trusted, K)
-        if s is not None:
-            K *= s[:, None]
-            K *= s[None, :]
-        return K
-
-    def _fit_exact(self, kern, trusted, X, Y, s, alphas):
-        n, n_targets = Y.shape
-        ones = np.ones(n, dtype=X.dtype) if s is None else s
-        Ys = Y if s is None else Y * s[:, None]
-        P = np.empty((n, n_targets), dtype=X.dtype)
-        intercept = np.zeros(n_targets)
-        eig = None
-        block = min(DEFAULT_BLOCK, max(n, 1))
-        for alpha in np.unique(alphas):
-            cols = np.flatnonzero(alphas == alpha)
-            rhs = Ys[:, cols]
-            if self.fit_intercept:
-                rhs = np.hstack([rhs, ones[:, None]])
-            panels = self._exact_panels(kern, trusted, X, s, alpha, block)
-            info = panel_cholesky(panels)
-            if info == 0:
-                sol = panel_solve(panels, rhs)
-                del panels
-                Q = sol[:, : len(cols)]
-                b = np.zeros(len(cols))
-                if self.fit_intercept:
-                    q1 = sol[:, -1]
-                    denom = float(ones @ q1)
-                    b = (ones @ Q) / denom if denom > 0 else b
-                    Q = Q - np.outer(q1, b)
-            else:
-                del panels
-                warnings.warn(
-                    f"K + alpha I is not positive definite (leading minor {info}; "
-                    f"alpha={alpha:g}): the kernel is not positive semi-definite "
-                    "or alpha is too small. Solving by eigendecomposition "
-                    "(minimum-norm least squares) instead.",
-                    UserWarning,
-                    stacklevel=3,
+    def _choose_solver(self, n, itemsize, memory):
+        """The solver of ``solver="auto"``; the exact solvers' memory checked first."""
+        full_bytes = n * n * itemsize
+        solver = self.solver
+        if solver == "auto":
+            solver = "cholesky" if full_bytes <= memory else "nystrom-pcg"
+        if self.alpha_selection == "loo":
+            if solver != "cholesky":
+                raise ValueError(
+                    "alpha_selection='loo' needs the exact solver, but the "
+                    f"{n} x {n} kernel matrix and its eigenvectors "
+                    f"({2 * full_bytes / 2**30:.2f} GB) exceed memory_limit. "
+                    "Raise memory_limit or give a single alpha with "
+                    "solver='nystrom-pcg'."
                 )
-                if eig is None:
-                    lam, V = eigh(
-                        self._full_kernel(kern, trusted, X, s).astype(np.float64),
-                        overwrite_a=True,
-                    )
-                    eig = lam, V, V.T @ Ys.astype(np.float64), V.T @ ones
-                lam, V, QtY, Qts = eig
-                Q, b = eigen_solution(
-                    lam, V, QtY[:, cols], Qts, ones, alpha, self.fit_intercept
+            full_bytes *= 2
+        if solver == "cholesky" and full_bytes > memory:
+            raise ValueError(
+                f"solver='cholesky' needs the {n} x {n} kernel matrix "
+                f"({full_bytes / 2**30:.2f} GB), more than memory_limit="
+                f"{self.memory_limit!r}. Use solver='nystrom-pcg' (FALKON), or "
+                "raise memory_limit."
+            )
+        return solver
+
+    def _solve(self, solver, matrix, Y, sample_weight, alphas, memory):
+        """Run ``solver`` on the kernel matrix; a :class:`_Solution`."""
+        describe = functools.partial(
+            target_overflow_error, Y=Y, sample_weight=sample_weight, alphas=alphas
+        )
+        if solver == "nystrom-pcg":
+            w = np.ones(matrix.n, dtype=matrix.dtype)
+            w = w if sample_weight is None else sample_weight
+            options = {
+                "n_centers": self.n_centers,
+                "center_selection": self.center_selection,
+                "memory": memory,
+                "max_iter": self.max_iter,
+                "tol": self.tol,
+            }
+            rng = check_random_state(self.random_state)
+            C, b, centres, n_iter = solve_nystrom(
+                matrix, Y, w, alphas, self.fit_intercept, options, rng, describe
+            )
+            solution = _Solution(C, b, alphas, None, centres, n_iter)
+        else:
+            scale = None if sample_weight is None else np.sqrt(sample_weight)
+            if self.alpha_selection == "loo":
+                P, b, alpha, loo = solve_loo(
+                    matrix, Y, scale, alphas, self.fit_intercept
                 )
-            P[:, cols] = Q if s is None else Q * s[:, None]
-            intercept[cols] = b
-        return P, intercept
-
-    def _fit_loo(self, kern, trusted, X, Y, s, alphas):
-        n = X.shape[0]
-        ones = np.ones(n) if s is None else s.astype(np.float64)
-        Ys = (Y if s is None else Y * s[:, None]).astype(np.float64)
-        lam, V = eigh(
-            self._full_kernel(kern, trusted, X, s).astype(np.float64, copy=False),
-            overwrite_a=True,
-        )
-        QtY, Qts = V.T @ Ys, V.T @ ones
-        errors = loo_errors(lam, V, QtY, Qts, ones, alphas, self.fit_intercept)
-        best = int(np.argmin(np.mean(errors, axis=1)))
-        Q, b = eigen_solution(lam, V, QtY, Qts, ones, alphas[best], self.fit_intercept)
-        P = Q * ones[:, None] if s is not None else Q
-        return P.astype(X.dtype), b, alphas[best], errors
-
-    # ------------------------------------------------------- Nyström solver
-    def _fit_nystrom(self, kern, trusted, X, Y, w, alphas, memory):
-        n = X.shape[0]
-        rng = check_random_state(self.random_state)
-        m = auto_centers(n) if self.n_centers == "auto" else min(self.n_centers, n)
-        candidates = np.flatnonzero(w > 0)
-        m = min(m, candidates.size)
-        itemsize = X.dtype.itemsize
-        if self.center_selection == "leverage" and m < candidates.size:
-            pilot = np.sort(rng.choice(candidates, size=m, replace=False))
-            cols_p = self._columns(kern, trusted, X, pilot, store=False, memory=0)
-            K_pp = self._centre_kernel(kern, trusted, X, pilot)
-            diag = (
-                np.diag(X).astype(np.float64)
-                if self._precomputed()
-                else np.asarray(kern.diag(X), dtype=np.float64)
-            )
-            scores = leverage_scores(cols_p, K_pp, diag, float(np.mean(alphas)))
-            scores = scores[candidates] + 1e-12 * max(scores.max(), 1e-300)
-            idx = rng.choice(candidates, size=m, replace=False, p=scores / scores.sum())
-        else:
-            idx = rng.choice(candidates, size=m, replace=False)
-        idx = np.sort(idx)
-        store = n * m * itemsize <= memory
-        columns = self._columns(kern, trusted, X, idx, store=store, memory=memory)
-        K_mm = self._centre_kernel(kern, trusted, X, idx)
-        sample = np.sort(
-            rng.choice(candidates, size=min(candidates.size, SKETCH * m), replace=False)
-        )
-        K_sm = np.asarray(
-            X[np.ix_(sample, idx)]
-            if self._precomputed()
-            else _checked_block(kern, trusted, X[sample], X[idx]),
-            dtype=np.float64,
-        )
-        max_iter = 50 if self.max_iter is None else self.max_iter
-        C, b, n_iter = falkon(
-            columns,
-            K_mm,
-            Y.astype(np.float64, copy=False),
-            w.astype(np.float64, copy=False),
-            alphas,
-            self.fit_intercept,
-            max_iter,
-            self.tol,
-            sketch=(K_sm, w[sample].astype(np.float64)),
-        )
-        return C.astype(X.dtype), b, idx, n_iter
-
-    def _columns(self, kern, trusted, X, idx, store, memory):
-        if self._precomputed():
-            return KernelColumns(
-                lambda a, b: np.ascontiguousarray(X[a:b][:, idx]),
-                X.shape[0],
-                idx.size,
-                X.dtype.itemsize,
-                store,
-            )
-        C = X[idx]
-        return KernelColumns(
-            lambda a, b: _checked_block(kern, trusted, X[a:b], C),
-            X.shape[0],
-            idx.size,
-            X.dtype.itemsize,
-            store,
-        )
-
-    def _centre_kernel(self, kern, trusted, X, idx):
-        if self._precomputed():
-            K = X[np.ix_(idx, idx)]
-        else:
-            K = _checked_block(kern, trusted, X[idx], X[idx])
-        K = np.asarray(K, dtype=np.float64)
-        self._verify_symmetry(trusted, K)
-        return (K + K.T) / 2
+                solution = _Solution(P, b, alpha, loo, None, 1)
+            else:
+                P, b = solve_exact(matrix, Y, scale, alphas, self.fit_intercept)
+                solution = _Solution(P, b, alphas, None, None, 1)
+        check_model(solution.coef, solution.intercept, matrix, matrix.dtype, describe)
+        return solution
 
     # ---------------------------------------------------------------- API
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.pairwise = self._precomputed()
-        tags.input_tags.sparse = not self._precomputed() and _accepts_sparse(
-            self.kernel
-        )
+        tags.input_tags.pairwise = is_precomputed(self.kernel)
+        tags.input_tags.sparse = accepts_sparse(self.kernel)
         return tags
 
     @fit_transaction
@@ -719,7 +407,7 @@ class RepresenterKernelRegressor(
         -------
         self : object
         """
-        X, y = validate_data(
+        X, y = validate_numeric(
             self,
             X,
             y,
@@ -728,103 +416,50 @@ class RepresenterKernelRegressor(
             multi_output=True,
             y_numeric=True,
         )
-        if sparse.issparse(X) and self._precomputed():
-            X = X.toarray()  # a kernel matrix is dense
+        kernel = resolve_kernel(
+            self.kernel, self.gamma, self.degree, self.coef0, self.kernel_params
+        )
+        X = accept_input(kernel, self.kernel, X)
+        matrix = kernel_matrix(kernel, X)
         n = X.shape[0]
-        if self._precomputed() and X.shape[0] != X.shape[1]:
-            raise ValueError(
-                f"With kernel='precomputed', X must be the square kernel matrix "
-                f"of the training samples; got shape {X.shape}."
-            )
-        Y = np.asarray(y, dtype=X.dtype)
+        Y = targets_in_dtype(y, X.dtype)
         one_target = Y.ndim == 1
         Y = Y.reshape(n, -1)
         alphas = self._alphas(Y.shape[1])
-        sw = None
-        if sample_weight is not None:
-            sw = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
+        sw = None if sample_weight is None else check_weights(sample_weight, X)
         memory = parse_memory(self.memory_limit)
-        full_bytes = n * n * X.dtype.itemsize
-        solver = self.solver
-        if solver == "auto":
-            solver = "cholesky" if full_bytes <= memory else "nystrom-pcg"
-        if self.alpha_selection == "loo":
-            if solver != "cholesky":
-                raise ValueError(
-                    "alpha_selection='loo' needs the exact solver, but the "
-                    f"{n} x {n} kernel matrix and its eigenvectors "
-                    f"({2 * full_bytes / 2**30:.2f} GB) exceed memory_limit. "
-                    "Raise memory_limit or give a single alpha with "
-                    "solver='nystrom-pcg'."
-                )
-            full_bytes *= 2
-        if solver == "cholesky" and full_bytes > memory:
-            raise ValueError(
-                f"solver='cholesky' needs the {n} x {n} kernel matrix "
-                f"({full_bytes / 2**30:.2f} GB), more than memory_limit="
-                f"{self.memory_limit!r}. Use solver='nystrom-pcg' (FALKON), or "
-                "raise memory_limit."
-            )
-        if self._precomputed():
-            _refuse_unused(
-                _non_default(gamma=self.gamma, degree=self.degree, coef0=self.coef0),
-                set(),
-                "kernel='precomputed'",
-            )
-            kern, trusted = "precomputed", True
-        else:
-            kern, trusted = _resolve_kernel(
-                self.kernel, self.gamma, self.degree, self.coef0, self.kernel_params
-            )
-            if sparse.issparse(X) and not getattr(kern, "accepts_sparse", False):
-                raise _refuse_sparse(self.kernel)
+        solver = self._choose_solver(n, X.dtype.itemsize, memory)
+        with blas_threads_for(n * n), np.errstate(all="ignore"):
+            solution = self._solve(solver, matrix, Y, sw, alphas, memory)
+        self._store(kernel, solver, matrix, solution, one_target)
+        return self
 
-        s = None if sw is None else np.sqrt(sw)
-        loo = None
-        centres = None
-        n_iter = 1  # direct solvers: one factorisation
-        with blas_threads_for(n * n):
-            if solver == "cholesky" and self.alpha_selection == "loo":
-                P, b, alpha_used, loo = self._fit_loo(kern, trusted, X, Y, s, alphas)
-            elif solver == "cholesky":
-                P, b = self._fit_exact(kern, trusted, X, Y, s, alphas)
-                alpha_used = alphas
-            else:
-                w = np.ones(n, dtype=X.dtype) if sw is None else sw
-                P, b, centres, n_iter = self._fit_nystrom(
-                    kern, trusted, X, Y, w, alphas, memory
-                )
-                alpha_used = alphas
-
+    def _store(self, kernel, solver, matrix, solution, one_target):
+        """Commit the fitted attributes (the only writes of ``fit``)."""
+        P, b, loo = solution.coef, solution.intercept, solution.loo_errors
         if one_target:
             P, b = P[:, 0], float(b[0])
-            if loo is not None:
-                loo = loo[:, 0]
-        self.kernel_ = kern
+            loo = None if loo is None else loo[:, 0]
+        self.kernel_ = kernel
         self.solver_ = solver
         self.dual_coef_ = P
         self.intercept_ = b
-        self.n_iter_ = n_iter
+        self.n_iter_ = solution.n_iter
         if loo is not None:
-            self.alpha_ = float(alpha_used)
+            self.alpha_ = float(solution.alpha)
             self.loo_errors_ = loo
         else:
-            self.alpha_ = (
-                float(alpha_used[0]) if np.ndim(self.alpha) == 0 else alpha_used
-            )
-        if centres is None:
-            self.X_fit_ = X
+            alpha = solution.alpha
+            self.alpha_ = float(alpha[0]) if np.ndim(self.alpha) == 0 else alpha
+            self.__dict__.pop("loo_errors_", None)
+        if solution.centres is None:
+            self.X_fit_ = matrix.X
             for name in ("centers_", "centers_indices_"):
                 self.__dict__.pop(name, None)
         else:
-            self.centers_indices_ = centres
-            self.centers_ = centres if self._precomputed() else X[centres]
+            self.centers_indices_ = solution.centres
+            self.centers_ = matrix.points(solution.centres)
             self.__dict__.pop("X_fit_", None)
-        if loo is None:
-            self.__dict__.pop("loo_errors_", None)
-        return self
 
     def predict(self, X):
         """Predict :math:`f(x) + b = \\sum_j p_j \\kappa(x, x_j) + b`, by row blocks.
@@ -840,37 +475,15 @@ class RepresenterKernelRegressor(
         y : ndarray of shape (n_samples,) or (n_samples, n_targets)
         """
         check_is_fitted(self)
-        if self._precomputed() and hasattr(self, "X_fit_"):
-            expected = self.X_fit_.shape[0]
-            if np.ndim(X) != 2 or np.shape(X)[1] != expected:
-                raise ValueError(
-                    f"With kernel='precomputed', X must be the kernel between the "
-                    f"samples and the {expected} training samples; got shape "
-                    f"{np.shape(X)}."
-                )
-        X = validate_data(
+        support = self.X_fit_ if hasattr(self, "X_fit_") else self.centers_
+        matrix = kernel_matrix(
+            self.kernel_, support, what="The kernel between X and the training points"
+        )
+        matrix.check_new_points(X, self.n_features_in_)
+        X = validate_numeric(
             self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False
         )
-        if sparse.issparse(X) and (
-            self._precomputed() or not getattr(self.kernel_, "accepts_sparse", False)
-        ):
-            if not self._precomputed():
-                raise _refuse_sparse(self.kernel)
-            X = X.toarray()
-        support = getattr(self, "centers_", None)
-        if support is None:
-            support = self.X_fit_
-        coef = self.dual_coef_
-        if self._precomputed():
-            Kx = X if hasattr(self, "X_fit_") else X[:, self.centers_indices_]
-            return Kx @ coef.astype(X.dtype, copy=False) + self.intercept_
-        rows = block_rows(support.shape[0], X.dtype.itemsize)
-        out = np.empty((X.shape[0],) + coef.shape[1:], dtype=X.dtype)
-        trusted = _builtin(self.kernel_)
-        with blas_threads_for(X.shape[0] * support.shape[0]):
-            for start in range(0, X.shape[0], rows):
-                A = X[start : start + rows]
-                K = _checked_block(self.kernel_, trusted, A, support.astype(X.dtype))
-                out[start : start + rows] = K @ coef.astype(X.dtype, copy=False)
+        X = accept_input(self.kernel_, self.kernel, X)
+        out = matrix.cross_dot(X, self.dual_coef_)
         out += np.asarray(self.intercept_, dtype=X.dtype)
         return out

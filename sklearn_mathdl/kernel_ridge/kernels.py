@@ -103,7 +103,9 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     The factor :math:`2s` is folded into the GEMM's small operand and
     :math:`s\|x\|^2`, :math:`s\|y\|^2` are subtracted in place, so the
     :math:`n \times m` array is written once by the GEMM and updated three
-    times (the exponential of the Gaussian kernel is a fourth).
+    times (the exponential of the Gaussian kernel is a fourth). A point
+    whose :math:`s\|x\|^2` overflows gets a NaN distance to itself, as it
+    does against a copy of itself, for the caller to report.
     """
     X, Y = _pair(X, Y)
     s = _scalar(scale, X.dtype)
@@ -115,7 +117,9 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     D -= yy[None, :]
     np.minimum(D, 0, out=D)
     if Y is X:
-        np.fill_diagonal(D, 0)
+        # A point's distance to itself is 0, unless its squared norm overflowed
+        # (then NaN, as it is against a copy of X: k(X) and k(X, X.copy()) agree).
+        np.fill_diagonal(D, np.where(np.isfinite(xx), 0.0, np.nan))
     return D
 
 
@@ -129,6 +133,17 @@ def _default_gamma(gamma, X):
     return 1.0 / X.shape[1] if gamma is None else gamma
 
 
+def row_by_row_diagonal(kernel, X):
+    """:math:`[\\kappa(x_i, x_i)]_i` of any kernel ``kernel(A, B)``, one row at a time.
+
+    The generic diagonal, for kernels that know no faster one: ``n`` calls
+    on single rows, never the :math:`n \\times n` matrix.
+    """
+    X = _array(X)
+    rows = (X[i : i + 1] for i in range(X.shape[0]))
+    return np.array([np.asarray(kernel(row, row))[0, 0] for row in rows])
+
+
 class Kernel(Plugin):
     """Base class of the kernel plugins: positive semi-definite unless stated."""
 
@@ -137,8 +152,15 @@ class Kernel(Plugin):
 
     def diag(self, X):
         """:math:`\\kappa(x_i, x_i)` for each row (generic: row by row)."""
+        return row_by_row_diagonal(self, X)
+
+
+class UnitDiagonalKernel(Kernel):
+    """A kernel with :math:`\\kappa(x, x) = 1` (rbf, laplacian, matern, periodic)."""
+
+    def diag(self, X):
         X = _array(X)
-        return np.array([self(X[i : i + 1])[0, 0] for i in range(X.shape[0])])
+        return np.ones(X.shape[0], dtype=X.dtype)
 
 
 @register_kernel("linear")
@@ -183,7 +205,7 @@ class Polynomial(Kernel):
 
 
 @register_kernel("rbf", "gaussian")
-class RBF(Kernel):
+class RBF(UnitDiagonalKernel):
     r"""Gaussian kernel :math:`\kappa(x, y) = \exp(-\gamma \|x - y\|^2)`.
 
     ``gamma=None`` means :math:`1/p` for :math:`p` features (as scikit-learn).
@@ -199,13 +221,9 @@ class RBF(Kernel):
         K = scaled_negative_distances(X, Y, _default_gamma(self.gamma, X))
         return np.exp(K, out=K)
 
-    def diag(self, X):
-        X = _array(X)
-        return np.ones(X.shape[0], dtype=X.dtype)
-
 
 @register_kernel("laplacian")
-class Laplacian(Kernel):
+class Laplacian(UnitDiagonalKernel):
     r"""Laplacian kernel :math:`\kappa(x, y) = \exp(-\gamma \|x - y\|_1)`.
 
     The :math:`\ell_1` distance has no matrix-product form; it is computed by
@@ -226,10 +244,6 @@ class Laplacian(Kernel):
             K = cdist(X, Y, metric="cityblock").astype(X.dtype, copy=False)
         K *= -_scalar(_default_gamma(self.gamma, X), K.dtype)
         return np.exp(K, out=K)
-
-    def diag(self, X):
-        X = _array(X)
-        return np.ones(X.shape[0], dtype=X.dtype)
 
 
 @register_kernel("sigmoid")
@@ -289,7 +303,7 @@ class Cosine(Kernel):
 
 
 @register_kernel("matern")
-class Matern(Kernel):
+class Matern(UnitDiagonalKernel):
     r"""Matérn kernel of smoothness :math:`\nu \in \{1/2, 3/2, 5/2\}`.
 
     With :math:`r = \|x - y\| / \ell`:
@@ -334,13 +348,9 @@ class Matern(Kernel):
             return poly
         return E
 
-    def diag(self, X):
-        X = _array(X)
-        return np.ones(X.shape[0], dtype=X.dtype)
-
 
 @register_kernel("periodic", "exp_sine_squared")
-class Periodic(Kernel):
+class Periodic(UnitDiagonalKernel):
     r"""Periodic kernel :math:`\prod_k \exp(-2 \sin^2(\pi (x_k - y_k)/p) / \ell^2)`.
 
     It is the Gaussian kernel applied to the features
@@ -372,13 +382,10 @@ class Periodic(Kernel):
         K = scaled_negative_distances(U, V, 0.5 / self.length_scale**2)
         return np.exp(K, out=K)
 
-    def diag(self, X):
-        X = _array(X)
-        return np.ones(X.shape[0], dtype=X.dtype)
-
 
 __all__ = [
     "Kernel",
+    "UnitDiagonalKernel",
     "Linear",
     "Polynomial",
     "RBF",
@@ -389,4 +396,5 @@ __all__ = [
     "Periodic",
     "scaled_negative_distances",
     "squared_distances",
+    "row_by_row_diagonal",
 ]

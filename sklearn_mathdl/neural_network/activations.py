@@ -22,35 +22,15 @@ Register your own with :func:`sklearn_mathdl.plugins.register_activation` and
 check it with :func:`sklearn_mathdl.utils.check_activation`.
 """
 
-import functools
-import inspect
-
 import numpy as np
 from scipy.special import expit, ndtr
 
 from sklearn_mathdl.neural_network._softmax import softmax, softmax_vjp
 from sklearn_mathdl.plugins import register_activation
-from sklearn_mathdl.plugins._base import Plugin
+from sklearn_mathdl.plugins._base import Plugin, call_with_optional
 
 # A Python float, so that float32 arrays stay float32 (NEP 50).
 _INV_SQRT_2PI = float(1.0 / np.sqrt(2.0 * np.pi))
-
-
-@functools.cache
-def _takes_output(function):
-    """Whether ``function`` has a parameter named ``output`` (its signature,
-    read once per function): plugins written before it existed omit it."""
-    try:
-        return "output" in inspect.signature(function).parameters
-    except (TypeError, ValueError):  # a builtin without a signature
-        return False
-
-
-def _with_output(method, z, *args, output):
-    """``method(z, *args, output=output)`` if it takes ``output``, else without."""
-    if output is not None and _takes_output(getattr(method, "__func__", method)):
-        return method(z, *args, output=output)
-    return method(z, *args)
 
 
 def vector_jacobian_product(activation, z, grad_output, output=None):
@@ -69,7 +49,7 @@ def vector_jacobian_product(activation, z, grad_output, output=None):
     -------
     ndarray of shape (n_samples, n_units * pieces)
     """
-    return _with_output(activation.backward, z, grad_output, output=output)
+    return call_with_optional(activation.backward, z, grad_output, output=output)
 
 
 class Activation(Plugin):
@@ -118,7 +98,7 @@ class ElementwiseActivation(Activation):
 
     def backward(self, z, grad_output, output=None):
         r""":math:`g \odot \phi'(z)`, written into ``grad_output`` when it is scratch."""
-        derivative = _with_output(self.derivative, z, output=output)
+        derivative = call_with_optional(self.derivative, z, output=output)
         if output is None:
             return grad_output * derivative
         return np.multiply(grad_output, derivative, out=grad_output)

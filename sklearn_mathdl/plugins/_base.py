@@ -24,6 +24,31 @@ def constructor_parameters(cls):
     return inspect.signature(cls.__init__).parameters
 
 
+@functools.cache
+def _takes_keyword(function, name):
+    try:
+        return name in inspect.signature(function).parameters
+    except (TypeError, ValueError):  # a builtin without a signature
+        return False
+
+
+def call_with_optional(method, *args, **optional):
+    """``method(*args, **optional)``, passing only the optional keywords that
+    ``method``'s signature names (read once per function).
+
+    A plugin protocol may grow an optional argument (an activation's
+    ``backward`` receiving the forward ``output``); plugins written before it
+    omit it and keep working. A keyword whose value is None is not passed.
+    """
+    function = getattr(method, "__func__", method)
+    kwargs = {
+        key: value
+        for key, value in optional.items()
+        if value is not None and _takes_keyword(function, key)
+    }
+    return method(*args, **kwargs)
+
+
 def accepted_keywords(cls, offered):
     """The entries of ``offered`` that ``cls``'s constructor takes by name."""
     accepted = constructor_parameters(cls)

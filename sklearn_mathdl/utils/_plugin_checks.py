@@ -17,7 +17,6 @@ import warnings
 
 import numpy as np
 
-from sklearn_mathdl.neural_network.activations import vector_jacobian_product
 from sklearn_mathdl.plugins import (
     get_activation,
     get_initializer,
@@ -25,6 +24,7 @@ from sklearn_mathdl.plugins import (
     get_optimizer,
     get_schedule,
 )
+from sklearn_mathdl.plugins._base import call_with_optional
 
 _RTOL = 1e-4
 _ATOL = 1e-6
@@ -129,7 +129,7 @@ def _network_backward(act):
     def backward(z, g, output=None):
         if output is None:
             return act.backward(z, g)
-        return vector_jacobian_product(act, z, g.copy(), output.copy())
+        return call_with_optional(act.backward, z, g.copy(), output=output.copy())
 
     return backward
 

@@ -41,8 +41,13 @@ def _public_objects():
     for module_name in PUBLIC_MODULES:
         module = importlib.import_module(module_name)
         names = getattr(module, "__all__", None)
-        if names is None:
-            names = [n for n in vars(module) if not n.startswith("_")]
+        if names is None:  # the public names the module itself defines
+            names = [
+                n
+                for n, obj in vars(module).items()
+                if not n.startswith("_")
+                and getattr(obj, "__module__", None) == module_name
+            ]
         for name in names:
             obj = getattr(module, name)
             if (inspect.isclass(obj) or inspect.isfunction(obj)) and _defined_here(obj):

@@ -15,6 +15,35 @@ import sklearn_mathdl
 
 PACKAGE_DIR = str(Path(sklearn_mathdl.__file__).parent)
 
+# Phrases of numpy's, scipy's and Python's own error messages: an error the
+# package raises on bad input names the problem and the fix instead.
+INTERNAL_PHRASES = (
+    "array must not contain infs or NaNs",
+    "could not convert",
+    "inhomogeneous",
+    "need at least one array",
+    "not supported between instances",
+    "setting an array element",
+    "encountered in",
+    "probabilities",
+    "leading minor of the array",
+    "LinAlgError",
+    "operands could not be broadcast",
+    "out of bounds",
+    "cannot reshape",
+    "object has no attribute",
+    "unsupported operand",
+    "invalid value encountered",
+    "overflow encountered",
+    "index out of bounds",
+    "Unknown label type: unknown",
+    "unhashable",
+    "division by zero",
+    "has no len",
+    "index out of",
+    "object is not",
+)
+
 
 class _LineCounter:
     """A tracer counting the package's lines; raises at line ``stop_at``."""

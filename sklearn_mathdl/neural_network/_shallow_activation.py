@@ -112,6 +112,8 @@ class CheckedActivation:
         except MemoryError:
             raise
         except Exception as exc:
+            if method == "backward":
+                self._check_derivative_shape(Z)  # the usual cause, named exactly
             raise ValueError(
                 f"The activation {self.activation!r} raised {type(exc).__name__} "
                 f"({exc}) in {method} while fitting with {self.context}. Fix the "
@@ -125,6 +127,23 @@ class CheckedActivation:
                 "activation returns the shape it is given. Fix the plugin."
             )
         return out
+
+    def _check_derivative_shape(self, Z):
+        """Name a ``derivative`` returning another shape than its input's."""
+        derivative = getattr(self.activation, "derivative", None)
+        if not callable(derivative):
+            return
+        try:
+            shape = np.shape(derivative(Z))
+        except Exception:
+            return  # its own failure: reported as the backward pass's
+        if shape != Z.shape:
+            raise ValueError(
+                f"The activation {self.activation!r} returned from derivative an "
+                f"array of shape {shape} for pre-activations of shape {Z.shape} "
+                f"while fitting with {self.context}; an elementwise activation "
+                "returns the shape it is given. Fix the plugin."
+            )
 
     def forward(self, Z):
         return self._call("forward", Z)

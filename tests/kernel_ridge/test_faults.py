@@ -22,22 +22,11 @@ from sklearn.gaussian_process.kernels import Matern as GPMatern
 
 from sklearn_mathdl import RepresenterKernelRegressor
 from sklearn_mathdl.kernel_ridge.kernels import RBF
-from tests.faults import count_package_lines, interrupt_at_line, pickled
-
-# Messages of numpy's and scipy's internals, which no error may show.
-INTERNAL_PHRASES = (
-    "array must not contain infs or NaNs",
-    "could not convert",
-    "inhomogeneous",
-    "need at least one array",
-    "not supported between instances",
-    "setting an array element",
-    "encountered in",
-    "probabilities",
-    "leading minor of the array",
-    "LinAlgError",
-    "operands could not be broadcast",
-    "out of bounds",
+from tests.faults import (
+    INTERNAL_PHRASES,
+    count_package_lines,
+    interrupt_at_line,
+    pickled,
 )
 
 

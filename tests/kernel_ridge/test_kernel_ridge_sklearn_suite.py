@@ -7,15 +7,12 @@ with scikit-learn's default ``kernel="linear"``. It runs in a subprocess and
 every test must pass (sparse input included).
 """
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import sklearn
 
-import sklearn_mathdl
+from tests.subprocess_pytest import run_pytest
 
 SKLEARN_TESTS = Path(sklearn.__file__).parent / "tests" / "test_kernel_ridge.py"
 IMPORT_LINE = "from sklearn.kernel_ridge import KernelRidge"
@@ -32,25 +29,7 @@ def KernelRidge(alpha=1, *, kernel="linear", **params):
 
 def _run(tmp_path, source):
     (tmp_path / "test_sklearn_kernel_ridge.py").write_text(source)
-    # The child imports the sklearn_mathdl under test, not another install.
-    root = str(Path(sklearn_mathdl.__file__).parents[1])
-    path = os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "test_sklearn_kernel_ridge.py",
-        ],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": path},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_pytest(tmp_path, "test_sklearn_kernel_ridge.py")
 
 
 def test_sklearn_kernel_ridge_test_module_passes_against_ours(tmp_path):

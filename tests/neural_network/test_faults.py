@@ -32,25 +32,13 @@ from sklearn_mathdl.neural_network.activations import ReLU
 from sklearn_mathdl.neural_network.losses import LogLoss
 from sklearn_mathdl.neural_network.regression_losses import SquaredError
 from tests.faults import (
+    INTERNAL_PHRASES,
     assert_call_is_transaction,
     count_package_lines,
     interrupt_at_line,
     pickled,
 )
 
-INTERNAL_PHRASES = (
-    "not supported between instances",
-    "array must not contain infs or NaNs",
-    "could not convert",
-    "operands could not be broadcast",
-    "cannot reshape",
-    "object has no attribute",
-    "unsupported operand",
-    "invalid value encountered",
-    "overflow encountered",
-    "index out of bounds",
-    "Unknown label type: unknown",
-)
 EXTREME = [0.0, 1.0, -1.0, 1e-300, -1e-300, 1e6, -1e6, 1e30, 3e38, 1e150, 1e300, -1e300]
 SETTINGS = settings(
     max_examples=400,

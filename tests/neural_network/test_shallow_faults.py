@@ -22,6 +22,7 @@ from scipy import sparse
 from sklearn_mathdl import ShallowUniversalApproximator
 from sklearn_mathdl.neural_network.activations import ElementwiseActivation
 from tests.faults import (
+    INTERNAL_PHRASES,
     assert_call_is_transaction,
     count_package_lines,
     interrupt_at_line,
@@ -29,12 +30,6 @@ from tests.faults import (
 )
 
 METHODS = ["backprop", "random", "greedy"]
-# numpy's and scipy's own words: an error of ours never shows them.
-INTERNAL_PHRASES = (
-    "array must not contain infs or NaNs",
-    "could not convert",
-    "inhomogeneous",
-)
 # Small settings: every fit here runs in milliseconds (and under tracing).
 QUICK = dict(max_iter=5, n_candidates=4, refine_steps=2, random_state=0)
 

@@ -8,16 +8,14 @@ must pass.
 """
 
 import inspect
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import sklearn
 
 import sklearn_mathdl
+from tests.subprocess_pytest import run_pytest
 
 SKLEARN_TESTS = (
     Path(sklearn.__file__).parent / "neural_network" / "tests" / "test_mlp.py"
@@ -54,24 +52,7 @@ def test_sklearn_mlp_test_module_passes_against_ours(tmp_path):
     deselect = [
         f"--deselect=test_sklearn_mlp.py::{name}" for name in PRIVATE_ATTRIBUTE_TESTS
     ]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-x",
-            "test_sklearn_mlp.py",
-            *deselect,
-        ],
-        cwd=tmp_path,
-        env=_env_importing_this_checkout(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = run_pytest(tmp_path, "-x", "test_sklearn_mlp.py", *deselect)
     summary = result.stdout.strip().splitlines()[-1]
     assert result.returncode == 0, result.stdout[-4000:]
     passed = int(re.search(r"(\d+) passed", summary)[1])
@@ -80,21 +61,11 @@ def test_sklearn_mlp_test_module_passes_against_ours(tmp_path):
     assert f"{len(PRIVATE_ATTRIBUTE_TESTS)} deselected" in summary, summary
 
 
-def _env_importing_this_checkout():
-    """The subprocess imports the sklearn_mathdl under test (this checkout),
-    not whichever one is installed."""
-    root = str(Path(sklearn_mathdl.__file__).resolve().parents[1])
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
-
-
 @pytest.mark.parametrize("name", ["MLPClassifier", "MLPRegressor"])
 def test_signature_extends_scikit_learns(name):
     """Same parameters in the same order, positional or keyword, with the same
     defaults; ours only adds keyword-only parameters after them."""
     import sklearn.neural_network
-
-    import sklearn_mathdl
 
     theirs = inspect.signature(getattr(sklearn.neural_network, name)).parameters
     ours = inspect.signature(getattr(sklearn_mathdl, name)).parameters

@@ -34,38 +34,98 @@ _INV_SQRT_2PI = float(1.0 / np.sqrt(2.0 * np.pi))
 
 
 def vector_jacobian_product(activation, z, grad_output, output=None):
-    r""":math:`J_\phi(z)^\top g` by ``activation.backward``, passing ``output`` if it takes it.
+    r"""Compute :math:`J_\phi(z)^\top g` by ``activation.backward``.
+
+    The forward output is passed to ``backward`` only if its signature takes
+    an ``output`` parameter, so plugins written without it keep working.
 
     Parameters
     ----------
-    activation : activation plugin
+    activation : Activation
+        The activation plugin whose vector–Jacobian product is taken.
     z : ndarray of shape (n_samples, n_units * pieces)
+        Pre-activations of the layer.
     grad_output : ndarray of shape (n_samples, n_units)
-    output : ndarray of shape (n_samples, n_units) or None
+        Gradient :math:`g = \partial L / \partial a` of the loss with respect
+        to the outputs of the activation.
+    output : ndarray of shape (n_samples, n_units) or None, default=None
         :math:`\phi(z)`. Given, ``grad_output`` and ``output`` are scratch
         arrays of the caller, which the activation may overwrite.
 
     Returns
     -------
-    ndarray of shape (n_samples, n_units * pieces)
+    grad_input : ndarray of shape (n_samples, n_units * pieces)
+        Gradient :math:`\partial L / \partial z = J_\phi(z)^\top g` of the loss
+        with respect to the pre-activations.
+
+    See Also
+    --------
+    Activation.backward : The method called.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import (
+    ...     ReLU, vector_jacobian_product)
+    >>> z = np.array([[-1.0, 2.0]])
+    >>> vector_jacobian_product(ReLU(), z, np.array([[5.0, 5.0]])).tolist()
+    [[0.0, 5.0]]
     """
     return call_with_optional(activation.backward, z, grad_output, output=output)
 
 
 class Activation(Plugin):
-    """Base class of activations.
+    r"""Base class of activations.
+
+    A subclass defines :meth:`forward`, the map :math:`a = \phi(z)`, and
+    :meth:`backward`, the vector–Jacobian product used by backpropagation.
+    Elementwise activations derive from :class:`ElementwiseActivation`
+    instead and define the derivative :math:`\phi'` only.
 
     Attributes
     ----------
     pieces : int
         Number of pre-activations per output unit (1 except for maxout), so a
         layer of ``n`` units has ``n * pieces`` affine outputs.
+
+    See Also
+    --------
+    ElementwiseActivation : Base class of activations applied entrywise.
+    sklearn_mathdl.plugins.register_activation : Register an activation by name.
+    sklearn_mathdl.utils.check_activation : Check an activation's Jacobian.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import Activation
+    >>> class Square(Activation):
+    ...     def forward(self, z):
+    ...         return z * z
+    ...
+    ...     def backward(self, z, grad_output, output=None):
+    ...         return 2.0 * z * grad_output
+    >>> z = np.array([[3.0, -1.0]])
+    >>> Square().forward(z).tolist()
+    [[9.0, 1.0]]
+    >>> Square().backward(z, np.ones_like(z)).tolist()
+    [[6.0, -2.0]]
     """
 
     pieces = 1
 
     def forward(self, z):
-        """Return :math:`a = \\phi(z)`."""
+        """Return :math:`a = \\phi(z)`.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_units * pieces)
+            Pre-activations of the layer.
+
+        Returns
+        -------
+        output : ndarray of shape (n_samples, n_units)
+            Activations :math:`\\phi(z)`, of the dtype of ``z``.
+        """
         raise NotImplementedError
 
     def backward(self, z, grad_output, output=None):
@@ -77,14 +137,50 @@ class Activation(Plugin):
         may overwrite and return. With ``output=None`` (checkers, user code)
         both arguments are read-only. A plugin may omit the ``output``
         parameter: ``backward(z, grad_output)`` is called without it.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_units * pieces)
+            Pre-activations of the layer.
+        grad_output : ndarray of shape (n_samples, n_units)
+            Gradient :math:`g = \\partial L / \\partial a` of the loss with
+            respect to the outputs.
+        output : ndarray of shape (n_samples, n_units) or None, default=None
+            The forward output :math:`\\phi(z)`, if the caller has it.
+
+        Returns
+        -------
+        grad_input : ndarray of shape (n_samples, n_units * pieces)
+            Gradient :math:`\\partial L / \\partial z`, of the dtype of ``z``.
         """
         raise NotImplementedError
 
 
 class ElementwiseActivation(Activation):
-    r"""Activation applied to each entry: :math:`J_\phi(z) = \mathrm{diag}(\phi'(z))`.
+    r"""Activation applied to each entry of its input.
 
+    Its Jacobian is diagonal, :math:`J_\phi(z) = \mathrm{diag}(\phi'(z))`.
     Subclasses define ``forward`` and ``derivative``; ``backward`` follows.
+
+    See Also
+    --------
+    Activation : Base class of all activations.
+    ReLU : Rectified linear unit, an elementwise activation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import (
+    ...     ElementwiseActivation)
+    >>> class Cube(ElementwiseActivation):
+    ...     def forward(self, z):
+    ...         return z**3
+    ...
+    ...     def derivative(self, z):
+    ...         return 3.0 * z**2
+    >>> z = np.array([[1.0, -2.0]])
+    >>> Cube().backward(z, np.array([[1.0, 0.5]])).tolist()
+    [[3.0, 6.0]]
     """
 
     def derivative(self, z):
@@ -93,11 +189,41 @@ class ElementwiseActivation(Activation):
         May also take ``output`` (:math:`\\phi(z)`, a scratch array it may
         overwrite) to compute :math:`\\phi'` from it, as ``sigmoid`` and
         ``tanh`` do.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_units)
+            Pre-activations of the layer.
+
+        Returns
+        -------
+        derivative : ndarray of shape (n_samples, n_units)
+            :math:`\\phi'(z)`, of the dtype of ``z``.
         """
         raise NotImplementedError
 
     def backward(self, z, grad_output, output=None):
-        r""":math:`g \odot \phi'(z)`, written into ``grad_output`` when it is scratch."""
+        r"""Return :math:`g \odot \phi'(z)`.
+
+        The product is written into ``grad_output`` when ``output`` is given
+        (then ``grad_output`` is a scratch array of the caller).
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_units)
+            Pre-activations of the layer.
+        grad_output : ndarray of shape (n_samples, n_units)
+            Gradient :math:`g = \partial L / \partial a` of the loss with respect
+            to the outputs.
+        output : ndarray of shape (n_samples, n_units) or None, default=None
+            The forward output :math:`\phi(z)`, passed on to ``derivative`` if
+            it takes it.
+
+        Returns
+        -------
+        grad_input : ndarray of shape (n_samples, n_units)
+            Gradient :math:`\partial L / \partial z = g \odot \phi'(z)`.
+        """
         derivative = call_with_optional(self.derivative, z, output=output)
         if output is None:
             return grad_output * derivative
@@ -106,7 +232,22 @@ class ElementwiseActivation(Activation):
 
 @register_activation("identity", "linear")
 class Identity(ElementwiseActivation):
-    r""":math:`\phi(z) = z`, :math:`\phi'(z) = 1`."""
+    r""":math:`\phi(z) = z`, :math:`\phi'(z) = 1`.
+
+    The output layer's activation in regression; its backward pass returns
+    the incoming gradient unchanged.
+
+    See Also
+    --------
+    ReLU : Rectified linear unit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import Identity
+    >>> Identity().forward(np.array([[-1.0, 2.0]])).tolist()
+    [[-1.0, 2.0]]
+    """
 
     def forward(self, z):
         return z
@@ -115,7 +256,22 @@ class Identity(ElementwiseActivation):
         return np.ones_like(z)
 
     def backward(self, z, grad_output, output=None):
-        """:math:`J^\\top g = g`: the gradient itself, not a copy."""
+        """Return :math:`J^\\top g = g`: the gradient itself, not a copy.
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_units)
+            Pre-activations of the layer (unused).
+        grad_output : ndarray of shape (n_samples, n_units)
+            Gradient of the loss with respect to the outputs.
+        output : ndarray of shape (n_samples, n_units) or None, default=None
+            The forward output (unused).
+
+        Returns
+        -------
+        grad_input : ndarray of shape (n_samples, n_units)
+            ``grad_output`` itself.
+        """
         return grad_output
 
 
@@ -124,14 +280,42 @@ class Sigmoid(ElementwiseActivation):
     r""":math:`\sigma(z) = 1 / (1 + e^{-z})`, :math:`\sigma' = \sigma (1 - \sigma)`.
 
     Evaluated with :func:`scipy.special.expit`, which never overflows.
+
+    See Also
+    --------
+    Tanh : Hyperbolic tangent, :math:`\tanh z = 2\sigma(2z) - 1`.
+    Softmax : Multi-class generalisation of the sigmoid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import Sigmoid
+    >>> z = np.array([[0.0]])
+    >>> Sigmoid().forward(z).tolist(), Sigmoid().derivative(z).tolist()
+    ([[0.5]], [[0.25]])
     """
 
     def forward(self, z):
         return expit(z)
 
     def derivative(self, z, output=None):
-        r""":math:`\sigma(1 - \sigma)`; from the output :math:`\sigma` when given
-        (no second exponential; written into ``output``)."""
+        r"""Return :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`.
+
+        Computed from the output :math:`\sigma` when given (no second
+        exponential; written into ``output``).
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_units)
+            Pre-activations of the layer.
+        output : ndarray of shape (n_samples, n_units) or None, default=None
+            The forward output :math:`\sigma(z)`, a scratch array.
+
+        Returns
+        -------
+        derivative : ndarray of shape (n_samples, n_units)
+            :math:`\sigma(z)(1 - \sigma(z))`.
+        """
         if output is None:
             s = expit(z)
             return s * (1 - s)
@@ -140,14 +324,45 @@ class Sigmoid(ElementwiseActivation):
 
 @register_activation("tanh")
 class Tanh(ElementwiseActivation):
-    r""":math:`\tanh z`, with :math:`\tanh' = 1 - \tanh^2`."""
+    r""":math:`\tanh z`, with :math:`\tanh' = 1 - \tanh^2`.
+
+    A sigmoid-shaped activation centred at zero, with values in
+    :math:`(-1, 1)`.
+
+    See Also
+    --------
+    Sigmoid : Logistic function, :math:`\sigma(z) = (1 + \tanh(z/2)) / 2`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import Tanh
+    >>> z = np.array([[0.0]])
+    >>> Tanh().forward(z).tolist(), Tanh().derivative(z).tolist()
+    ([[0.0]], [[1.0]])
+    """
 
     def forward(self, z):
         return np.tanh(z)
 
     def derivative(self, z, output=None):
-        r""":math:`1 - \tanh^2 z`; from the output :math:`\tanh z` when given
-        (written into ``output``)."""
+        r"""Return :math:`\tanh' z = 1 - \tanh^2 z`.
+
+        Computed from the output :math:`\tanh z` when given (written into
+        ``output``).
+
+        Parameters
+        ----------
+        z : ndarray of shape (n_samples, n_units)
+            Pre-activations of the layer.
+        output : ndarray of shape (n_samples, n_units) or None, default=None
+            The forward output :math:`\tanh z`, a scratch array.
+
+        Returns
+        -------
+        derivative : ndarray of shape (n_samples, n_units)
+            :math:`1 - \tanh^2 z`.
+        """
         if output is None:
             t = np.tanh(z)
             return 1 - t * t
@@ -157,7 +372,24 @@ class Tanh(ElementwiseActivation):
 
 @register_activation("relu")
 class ReLU(ElementwiseActivation):
-    r""":math:`\max(0, z)`, Jacobian :math:`\mathrm{diag}(\mathbb{1}[z > 0])`."""
+    r""":math:`\max(0, z)`, Jacobian :math:`\mathrm{diag}(\mathbb{1}[z > 0])`.
+
+    The rectified linear unit; its derivative at :math:`z = 0` is taken to
+    be 0.
+
+    See Also
+    --------
+    LeakyReLU : ReLU with a small slope for negative inputs.
+    ReLUPower : Power :math:`\max(0, z)^k` of the ReLU.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import ReLU
+    >>> z = np.array([[-1.0, 2.0]])
+    >>> ReLU().forward(z).tolist(), ReLU().derivative(z).tolist()
+    ([[0.0, 2.0]], [[0.0, 1.0]])
+    """
 
     def forward(self, z):
         return np.maximum(z, 0)
@@ -171,10 +403,26 @@ class ReLU(ElementwiseActivation):
 class LeakyReLU(ElementwiseActivation):
     r""":math:`\max(s z, z)` for a slope :math:`0 \le s < 1`; derivative 1 or s.
 
+    Unlike the ReLU, its gradient does not vanish for negative inputs.
+
     Parameters
     ----------
     slope : float, default=0.1
         Slope of the negative part.
+
+    See Also
+    --------
+    ReLU : The case :math:`s = 0`.
+    ELU : Smooth alternative for negative inputs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import LeakyReLU
+    >>> z = np.array([[-1.0, 2.0]])
+    >>> act = LeakyReLU(slope=0.1)
+    >>> act.forward(z).tolist(), act.derivative(z).tolist()
+    ([[-0.1, 2.0]], [[0.1, 1.0]])
     """
 
     def __init__(self, slope=0.1):
@@ -197,6 +445,22 @@ class ELU(ElementwiseActivation):
     ----------
     alpha : float, default=1.0
         Value the function tends to as :math:`z \to -\infty` is :math:`-\alpha`.
+
+    See Also
+    --------
+    LeakyReLU : Piecewise linear alternative for negative inputs.
+
+    References
+    ----------
+    .. [1] D.-A. Clevert, T. Unterthiner and S. Hochreiter, "Fast and Accurate
+       Deep Network Learning by Exponential Linear Units (ELUs)", ICLR 2016.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import ELU
+    >>> np.round(ELU().forward(np.array([[-1.0, 2.0]])), 4).tolist()
+    [[-0.6321, 2.0]]
     """
 
     def __init__(self, alpha=1.0):
@@ -211,7 +475,23 @@ class ELU(ElementwiseActivation):
 
 @register_activation("softplus")
 class Softplus(ElementwiseActivation):
-    r""":math:`\log(1 + e^z)` (as ``logaddexp(0, z)``), derivative :math:`\sigma(z)`."""
+    r""":math:`\log(1 + e^z)` (as ``logaddexp(0, z)``), derivative :math:`\sigma(z)`.
+
+    A smooth approximation of the ReLU, computed without overflow.
+
+    See Also
+    --------
+    ReLU : The limit of :math:`\log(1 + e^{\beta z}) / \beta` as
+        :math:`\beta \to \infty`.
+    Sigmoid : The derivative of the softplus.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import Softplus
+    >>> round(float(Softplus().forward(np.array([[0.0]]))[0, 0]), 4)
+    0.6931
+    """
 
     def forward(self, z):
         return np.logaddexp(0, z)
@@ -225,6 +505,25 @@ class GELU(ElementwiseActivation):
     r""":math:`z \Phi(z)` with :math:`\Phi` the standard normal CDF (Hendrycks & Gimpel 2016).
 
     Derivative :math:`\Phi(z) + z \varphi(z)`, :math:`\varphi` the normal density.
+
+    See Also
+    --------
+    Swish : The similar :math:`z \sigma(\beta z)`.
+
+    References
+    ----------
+    .. [1] D. Hendrycks and K. Gimpel, "Gaussian Error Linear Units (GELUs)",
+       arXiv:1606.08415, 2016.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import GELU
+    >>> z = np.array([[1.0, 0.0]])
+    >>> np.round(GELU().forward(z), 4).tolist()
+    [[0.8413, 0.0]]
+    >>> GELU().derivative(z)[0, 1].item()
+    0.5
     """
 
     def forward(self, z):
@@ -243,6 +542,24 @@ class Swish(ElementwiseActivation):
     Parameters
     ----------
     beta : float, default=1.0
+        The scale :math:`\beta` inside the sigmoid; ``beta=1`` gives the SiLU.
+
+    See Also
+    --------
+    GELU : The similar :math:`z \Phi(z)`.
+    Sigmoid : The gate :math:`\sigma`.
+
+    References
+    ----------
+    .. [1] P. Ramachandran, B. Zoph and Q. V. Le, "Searching for Activation
+       Functions", arXiv:1710.05941, 2017.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import Swish
+    >>> np.round(Swish().forward(np.array([[1.0, 0.0]])), 4).tolist()
+    [[0.7311, 0.0]]
     """
 
     def __init__(self, beta=1.0):
@@ -264,6 +581,26 @@ class ReLUPower(ElementwiseActivation):
     Parameters
     ----------
     power : int, default=2
+        The exponent :math:`k`; registered as ``"relu_squared"`` (k = 2) and
+        ``"relu_cubed"`` (k = 3).
+
+    See Also
+    --------
+    ReLU : The case :math:`k = 1`.
+
+    References
+    ----------
+    .. [1] J. W. Siegel and J. Xu, "Optimal Convergence Rates for the
+       Orthogonal Greedy Algorithm", IEEE Trans. Inf. Theory 68(5), 2022.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import ReLUPower
+    >>> z = np.array([[-1.0, 3.0]])
+    >>> act = ReLUPower(power=2)
+    >>> act.forward(z).tolist(), act.derivative(z).tolist()
+    ([[0.0, 9.0]], [[0.0, 6.0]])
     """
 
     def __init__(self, power=2):
@@ -289,6 +626,20 @@ class Softmax(Activation):
     computed without forming the :math:`K \times K` matrix of each sample.
     Computed by log-sum-exp (no overflow); the same functions serve the losses
     of the softmax (:mod:`~sklearn_mathdl.neural_network._softmax`).
+
+    See Also
+    --------
+    Sigmoid : The two-class case, :math:`\sigma(z) = S_1(0, z)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import Softmax
+    >>> z = np.array([[0.0, 0.0]])
+    >>> np.round(Softmax().forward(z), 4).tolist()
+    [[0.5, 0.5]]
+    >>> np.round(Softmax().backward(z, np.array([[1.0, 0.0]])), 4).tolist()
+    [[0.25, -0.25]]
     """
 
     def forward(self, z):
@@ -300,7 +651,7 @@ class Softmax(Activation):
 
 @register_activation("maxout")
 class Maxout(Activation):
-    r"""Maxout unit: :math:`a_i = \max_{r < k} z_{i,r}` over k affine pieces (Goodfellow et al. 2013).
+    r"""Maxout unit: :math:`a_i = \max_{r < k} z_{i,r}` over k affine pieces.
 
     The layer computes ``n_units * k`` affine pre-activations; unit ``i`` takes
     the maximum of its ``k`` consecutive ones. The Jacobian routes the gradient
@@ -310,6 +661,25 @@ class Maxout(Activation):
     ----------
     pieces : int, default=2
         Number k of affine pieces per unit.
+
+    See Also
+    --------
+    ReLU : The maximum of the pieces :math:`z` and :math:`0`.
+
+    References
+    ----------
+    .. [1] I. Goodfellow, D. Warde-Farley, M. Mirza, A. Courville and
+       Y. Bengio, "Maxout Networks", ICML 2013.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.activations import Maxout
+    >>> z = np.array([[1.0, 3.0, -2.0, 0.0]])
+    >>> Maxout(pieces=2).forward(z).tolist()
+    [[3.0, 0.0]]
+    >>> Maxout(pieces=2).backward(z, np.array([[1.0, 1.0]])).tolist()
+    [[0.0, 1.0, 0.0, 1.0]]
     """
 
     def __init__(self, pieces=2):

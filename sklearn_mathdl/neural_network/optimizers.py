@@ -19,14 +19,56 @@ from sklearn_mathdl.plugins._base import Plugin
 
 
 class Optimizer(Plugin):
-    """Base class of stochastic (minibatch) optimizers."""
+    """Base class of stochastic (minibatch) optimizers.
+
+    A subclass defines :meth:`step`, and :meth:`initialize` if it keeps a
+    state (such as momenta) between steps.
+
+    See Also
+    --------
+    SGD : Stochastic gradient descent with momentum.
+    Adam : Adaptive moment estimation.
+    sklearn_mathdl.plugins.register_optimizer : Register an optimizer by name.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.optimizers import Optimizer
+    >>> class GradientDescent(Optimizer):
+    ...     def step(self, params, grad, learning_rate):
+    ...         params -= learning_rate * grad
+    >>> params = np.array([1.0, 2.0])
+    >>> GradientDescent().step(params, np.array([2.0, 4.0]), 0.5)
+    >>> params.tolist()
+    [0.0, 0.0]
+    """
 
     full_batch = False
 
     def initialize(self, params):
-        """Allocate the state for a parameter vector like ``params``."""
+        """Allocate the state for a parameter vector like ``params``.
+
+        Called once before the first :meth:`step` of a training.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat parameter vector :math:`\\theta`, for its shape and
+            dtype; it is not modified.
+        """
 
     def step(self, params, grad, learning_rate):
+        """Update ``params`` in place with one minibatch gradient.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            The flat parameter vector :math:`\\theta`, updated in place.
+        grad : ndarray of shape (n_params,)
+            Gradient :math:`g` of the minibatch loss at ``params``.
+        learning_rate : float
+            The step size :math:`\\eta`, given by the schedule.
+        """
         raise NotImplementedError
 
 
@@ -46,6 +88,26 @@ class SGD(Optimizer):
         :math:`\mu`; 0 gives plain SGD, :math:`\theta \leftarrow \theta - \eta g`.
     nesterovs_momentum : bool, default=True
         Nesterov's momentum (scikit-learn's name).
+
+    See Also
+    --------
+    Adam : Adaptive moment estimation.
+
+    References
+    ----------
+    .. [1] I. Goodfellow, Y. Bengio and A. Courville, "Deep Learning",
+       MIT Press, 2016, Section 8.3.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.optimizers import SGD
+    >>> params = np.array([1.0, 2.0])
+    >>> optimizer = SGD(momentum=0.0)
+    >>> optimizer.initialize(params)
+    >>> optimizer.step(params, np.array([1.0, 1.0]), learning_rate=0.1)
+    >>> params.tolist()
+    [0.9, 1.9]
     """
 
     def __init__(self, momentum=0.9, nesterovs_momentum=True):
@@ -77,11 +139,38 @@ class Adam(Optimizer):
         \theta \leftarrow \theta - \eta \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}
         \frac{m}{\sqrt{v} + \epsilon}.
 
+    With :math:`t` the number of steps taken, the factors
+    :math:`1 - \beta^t` correct the bias of the moments towards their zero
+    initialization.
+
     Parameters
     ----------
     beta_1 : float, default=0.9
+        Decay rate :math:`\beta_1` of the first moment :math:`m`.
     beta_2 : float, default=0.999
+        Decay rate :math:`\beta_2` of the second moment :math:`v`.
     epsilon : float, default=1e-8
+        The constant :math:`\epsilon` added to :math:`\sqrt{v}` for stability.
+
+    See Also
+    --------
+    SGD : Stochastic gradient descent with momentum.
+
+    References
+    ----------
+    .. [1] D. P. Kingma and J. Ba, "Adam: A Method for Stochastic
+       Optimization", ICLR 2015.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.optimizers import Adam
+    >>> params = np.array([1.0, -1.0])
+    >>> optimizer = Adam()
+    >>> optimizer.initialize(params)
+    >>> optimizer.step(params, np.array([2.0, -3.0]), learning_rate=0.1)
+    >>> np.round(params, 4).tolist()
+    [0.9, -0.9]
     """
 
     def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
@@ -122,12 +211,37 @@ class Adam(Optimizer):
 class LBFGS(Optimizer):
     """Full-batch L-BFGS-B through :func:`scipy.optimize.minimize`.
 
+    A quasi-Newton method: it approximates the inverse Hessian from the last
+    ``memory`` pairs of steps and gradient changes. It has ``full_batch =
+    True`` and :meth:`minimize` in place of ``step``.
+
     Parameters
     ----------
     max_fun : int, default=15000
         Maximum number of loss evaluations.
     memory : int, default=10
         Number of correction pairs kept.
+
+    See Also
+    --------
+    scipy.optimize.minimize : The solver called.
+    Adam : Stochastic optimizer, for large data sets.
+
+    References
+    ----------
+    .. [1] R. H. Byrd, P. Lu, J. Nocedal and C. Zhu, "A Limited Memory
+       Algorithm for Bound Constrained Optimization", SIAM J. Sci. Comput.
+       16(5), 1995.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.optimizers import LBFGS
+    >>> def fun(theta):
+    ...     return float(((theta - 3) ** 2).sum()), 2 * (theta - 3)
+    >>> x, n_iter, message = LBFGS().minimize(fun, np.zeros(2), 100, 1e-8)
+    >>> np.round(x, 4).tolist()
+    [3.0, 3.0]
     """
 
     full_batch = True
@@ -140,8 +254,30 @@ class LBFGS(Optimizer):
         """Minimise ``fun`` from ``params``.
 
         ``callback(intermediate_result)`` is called after each iteration and may
-        raise ``StopIteration`` to end the run. Returns the optimum, the number
-        of iterations and scipy's message.
+        raise ``StopIteration`` to end the run.
+
+        Parameters
+        ----------
+        fun : callable
+            ``fun(theta)`` returns the loss, a float, and its gradient, an
+            ndarray of shape (n_params,).
+        params : ndarray of shape (n_params,)
+            Starting point; not modified (the run is in float64).
+        max_iter : int
+            Maximum number of iterations.
+        tol : float
+            Tolerance on the projected gradient (scipy's ``gtol``).
+        callback : callable, default=None
+            Called as ``callback(intermediate_result)`` after each iteration.
+
+        Returns
+        -------
+        params : ndarray of shape (n_params,)
+            The parameters found, in float64.
+        n_iter : int
+            Number of iterations run.
+        message : str
+            The message of scipy on termination.
         """
         result = minimize(
             fun,

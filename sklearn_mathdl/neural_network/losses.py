@@ -580,6 +580,7 @@ class LogLoss(SoftmaxLoss):
     --------
     BinaryLogLoss : Binary cross-entropy of one logistic output per label.
     SquaredLogLoss : Squared log loss of the softmax.
+
     Examples
     --------
     >>> import numpy as np
@@ -727,6 +728,7 @@ class SquaredLogLoss(SoftmaxLoss):
     See Also
     --------
     LogLoss : Categorical cross-entropy of the softmax.
+
     Examples
     --------
     >>> import numpy as np
@@ -753,6 +755,7 @@ class TanimotoLoss(SoftmaxLoss):
     See Also
     --------
     CauchySchwarzLoss : Negative log cosine similarity of softmax and target.
+
     Examples
     --------
     >>> import numpy as np
@@ -782,6 +785,7 @@ class CauchySchwarzLoss(SoftmaxLoss):
     See Also
     --------
     TanimotoLoss : Negative Tanimoto coefficient of softmax and target.
+
     Examples
     --------
     >>> import numpy as np

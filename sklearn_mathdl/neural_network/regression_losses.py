@@ -101,6 +101,7 @@ class SquaredError(RegressionLoss):
     --------
     AbsoluteError : Mean absolute error.
     Huber : Huber's loss, quadratic near 0 and linear beyond.
+
     Examples
     --------
     >>> import numpy as np
@@ -129,6 +130,7 @@ class AbsoluteError(RegressionLoss):
     --------
     SquaredError : Half the mean squared error.
     Huber : Huber's loss, quadratic near 0 and linear beyond.
+
     Examples
     --------
     >>> import numpy as np

@@ -33,6 +33,12 @@ from sklearn_mathdl.neural_network.activations import vector_jacobian_product
 class DenseNetwork:
     """A stack of affine layers and activations with packed parameters.
 
+    Layer :math:`l` computes :math:`A_l = \\phi_l(A_{l-1} W_l + b_l)`. All
+    weights, then all biases, are views into the one vector ``params``
+    (``coefs`` and ``intercepts``), and their gradients into ``grad``, of the
+    same layout; :meth:`forward` and :meth:`backward` evaluate the network and
+    its gradient by the chain rule.
+
     Parameters
     ----------
     layer_sizes : sequence of int
@@ -41,7 +47,32 @@ class DenseNetwork:
         One per affine layer (the last is the output activation). An activation
         with ``pieces = k`` (maxout) makes its layer compute ``k`` affine outputs
         per unit.
-    dtype : numpy dtype
+    dtype : numpy dtype, default=np.float32
+        The dtype of the parameters, the gradient and the computations.
+
+    See Also
+    --------
+    sklearn_mathdl.neural_network.MLPClassifier : Multi-layer perceptron
+        classifier trained on this network.
+    sklearn_mathdl.neural_network.MLPRegressor : Multi-layer perceptron
+        regressor trained on this network.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network import DenseNetwork
+    >>> from sklearn_mathdl.plugins import get_activation, get_initializer
+    >>> net = DenseNetwork([3, 4, 2], [get_activation("relu"),
+    ...                                get_activation("identity")])
+    >>> net.params.shape  # 3*4 + 4*2 weights, then 4 + 2 biases
+    (26,)
+    >>> net.initialize(get_initializer("glorot_uniform"),
+    ...                np.random.RandomState(0))
+    >>> X = np.ones((5, 3), dtype=np.float32)
+    >>> net.forward(X, keep=True).shape
+    (5, 2)
+    >>> net.backward(np.ones((5, 2), dtype=np.float32)).shape
+    (26,)
     """
 
     def __init__(self, layer_sizes, activations, dtype=np.float32):
@@ -124,6 +155,21 @@ class DenseNetwork:
 
         An initializer that returns arrays of the wrong shape, or values that
         are not finite real numbers, is named in the error.
+
+        Parameters
+        ----------
+        initializer : initializer object
+            Its ``initialize(fan_in, fan_out, random_state, dtype)`` returns the
+            weights ``W`` of shape ``(fan_in, fan_out)`` and the biases ``b`` of
+            shape ``(fan_out,)`` of one layer.
+        random_state : numpy.random.RandomState
+            The random number generator passed to the initializer.
+
+        Raises
+        ------
+        ValueError
+            If the initializer returns arrays of the wrong shape, or values
+            that are not finite real numbers.
         """
         for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts), start=1):
             drawn = initializer.initialize(*W.shape, random_state, self.dtype)
@@ -183,6 +229,22 @@ class DenseNetwork:
         ``calls``, if given, makes each activation's call instead (its
         ``forward(layer, activation, z)``): the fault tracer checks every
         output there, on this same loop.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_inputs)
+            The input :math:`A_0`.
+        keep : bool, default=False
+            Whether to cache the layer inputs and pre-activations for
+            :meth:`backward`.
+        calls : object, default=None
+            If given, its ``forward(layer, activation, z)`` is called instead
+            of each ``activation.forward(z)``.
+
+        Returns
+        -------
+        o : ndarray of shape (n_samples, n_outputs)
+            The network output :math:`A_L`, of the network's dtype.
         """
         ws = self._buffers(X.shape[0]) if keep else None
         inputs, pre_activations = [], []
@@ -217,6 +279,25 @@ class DenseNetwork:
         layer's input, no longer needed once that layer's weight gradient is
         computed) and a scratch :math:`\delta` it may overwrite; the output
         layer's receives the caller's ``grad_output``, read-only.
+
+        Parameters
+        ----------
+        grad_output : ndarray of shape (n_samples, n_outputs)
+            The gradient :math:`\\partial L/\\partial o` of the loss with respect
+            to the output of the last ``forward(X, keep=True)``.
+        weight_decay : float, default=0.0
+            The L2 penalty factor :math:`s`; :math:`s W_l` is added to each
+            weight gradient.
+        calls : object, default=None
+            If given, its ``backward(layer, activation, z, grad_output,
+            output)`` is called instead of each activation's vector-Jacobian
+            product.
+
+        Returns
+        -------
+        grad : ndarray of shape (n_params,)
+            ``self.grad``, the gradient with respect to ``params`` (same
+            layout: every weight matrix, then every bias vector).
         """
         ws = self._buffers(grad_output.shape[0])
         delta = grad_output.astype(self.dtype, copy=False)
@@ -246,11 +327,25 @@ class DenseNetwork:
         return self.grad
 
     def squared_weight_norm(self):
-        """:math:`\\sum_l \\|W_l\\|_F^2` (biases are not penalised)."""
+        """Return :math:`\\sum_l \\|W_l\\|_F^2` (biases are not penalised).
+
+        Returns
+        -------
+        norm : float
+            The sum of the squared Frobenius norms of the weight matrices.
+        """
         return float(np.dot(self._weights, self._weights))
 
     def add_weight_decay(self, scale):
-        """Add the gradient of :math:`\\tfrac{s}{2}\\sum_l\\|W_l\\|^2`, i.e. :math:`s W_l`."""
+        """Add the gradient of :math:`\\tfrac{s}{2}\\sum_l\\|W_l\\|^2` to ``grad``.
+
+        That is, :math:`s W_l` is added to each weight gradient, in place.
+
+        Parameters
+        ----------
+        scale : float
+            The L2 penalty factor :math:`s`.
+        """
         decay = getattr(self, "_decay", None)
         if decay is None:
             decay = self._decay = np.empty_like(self._weights)

@@ -89,15 +89,72 @@ class Loss(Plugin):
     (``MLPRegressor`` only; :mod:`~sklearn_mathdl.neural_network.regression_losses`)
     or None, undeclared, accepted by both. A plugin that does not subclass
     :class:`Loss` declares it the same way, or not at all.
+
+    See Also
+    --------
+    ClassificationLoss : Base class of the losses of class targets.
+    sklearn_mathdl.neural_network.regression_losses.RegressionLoss : Base class
+        of the losses of real targets.
+    sklearn_mathdl.utils.check_loss : Check a loss plugin's gradient.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import ClassificationLoss
+    >>> from sklearn_mathdl.utils import check_loss
+    >>> class HalfL2(ClassificationLoss):
+    ...     def per_sample(self, y, o):
+    ...         d = o - y
+    ...         return 0.5 * (d * d).sum(axis=1), d
+    >>> check_loss(HalfL2())  # silent: the gradient is right
+    >>> HalfL2().value(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]]))
+    0.5
     """
 
     task = None
 
     def per_sample(self, y, o):
+        """Compute the per-sample losses and their gradients (the plugin contract).
+
+        Subclasses implement this method; :meth:`value_and_gradient` turns
+        its result into the weighted mean and its gradient.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets (one-hot rows for classification losses).
+        o : ndarray of shape (n_samples, n_outputs)
+            The network output.
+
+        Returns
+        -------
+        losses : ndarray of shape (n_samples,)
+            The per-sample losses :math:`\\ell(y_i, o_i)`.
+        grads : ndarray of shape (n_samples, n_outputs)
+            Their gradients :math:`\\partial\\ell(y_i, o_i)/\\partial o_i`, one
+            row per sample.
+        """
         raise NotImplementedError
 
     def value_and_gradient(self, y, o, sample_weight=None):
-        """Weighted mean loss and its gradient with respect to ``o``."""
+        """Compute the weighted mean loss and its gradient with respect to ``o``.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets.
+        o : ndarray of shape (n_samples, n_outputs)
+            The network output.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Weights :math:`w_i` of the samples; None weighs them equally.
+
+        Returns
+        -------
+        value : float
+            The weighted mean :math:`\\sum_i w_i \\ell(y_i, o_i) / \\sum_i w_i`.
+        gradient : ndarray of shape (n_samples, n_outputs)
+            Its gradient with respect to ``o``.
+        """
         losses, grads = self.per_sample(y, o)
         if sample_weight is None:
             n = o.shape[0]
@@ -106,27 +163,98 @@ class Loss(Plugin):
         return float(weights @ losses), grads * weights[:, None].astype(o.dtype)
 
     def value(self, y, o, sample_weight=None):
+        """Compute the weighted mean loss.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets.
+        o : ndarray of shape (n_samples, n_outputs)
+            The network output.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Weights :math:`w_i` of the samples; None weighs them equally.
+
+        Returns
+        -------
+        value : float
+            The weighted mean :math:`\\sum_i w_i \\ell(y_i, o_i) / \\sum_i w_i`.
+        """
         return self.value_and_gradient(y, o, sample_weight)[0]
 
     def gradient(self, y, o, sample_weight=None):
+        """Compute the gradient of the weighted mean loss with respect to ``o``.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets.
+        o : ndarray of shape (n_samples, n_outputs)
+            The network output.
+        sample_weight : ndarray of shape (n_samples,), default=None
+            Weights :math:`w_i` of the samples; None weighs them equally.
+
+        Returns
+        -------
+        gradient : ndarray of shape (n_samples, n_outputs)
+            The gradient of :meth:`value` with respect to ``o``.
+        """
         return self.value_and_gradient(y, o, sample_weight)[1]
 
     def predict_proba(self, o):
-        """Class probabilities read from the output: :math:`\\operatorname{softmax}(o)`."""
+        """Compute the class probabilities :math:`\\operatorname{softmax}(o)`.
+
+        Parameters
+        ----------
+        o : ndarray of shape (n_samples, n_outputs)
+            The network output.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_outputs)
+            The class probabilities, rows summing to one.
+        """
         return softmax(o)
 
     def single_output_loss(self):
-        """The loss to apply to one output per binary label, or None.
+        """Return the loss to apply to one output per binary label, or None.
 
         None (the default) gives each binary label a two-class group of
         outputs, to which the loss applies unchanged. The log loss returns
         :class:`BinaryLogLoss`: one logistic output per label, as scikit-learn.
+
+        Returns
+        -------
+        loss : Loss or None
+            The loss of one output per binary label, or None for a two-class
+            group of outputs per label.
         """
         return None
 
 
 class ClassificationLoss(Loss):
-    """Base class of the losses of class targets (``task = "classification"``)."""
+    """Base class of the losses of class targets (``task = "classification"``).
+
+    ``MLPClassifier`` accepts the losses deriving from it and ``MLPRegressor``
+    refuses them. Subclasses implement :meth:`~Loss.per_sample`.
+
+    See Also
+    --------
+    Loss : Base class of all losses.
+    SoftmaxLoss : Base class of the losses of :math:`\\operatorname{softmax}(o)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import ClassificationLoss
+    >>> class HalfL2(ClassificationLoss):
+    ...     def per_sample(self, y, o):
+    ...         d = o - y
+    ...         return 0.5 * (d * d).sum(axis=1), d
+    >>> HalfL2.task
+    'classification'
+    >>> HalfL2().value(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]]))
+    0.5
+    """
 
     task = "classification"
 
@@ -137,11 +265,53 @@ class SoftmaxLoss(ClassificationLoss):
     Subclasses implement ``of_softmax(y, s, log_s)`` returning the per-sample
     losses and :math:`\partial\ell/\partial\sigma`, or set
     ``gradient_wrt_log = True`` to return :math:`\partial\ell/\partial\log\sigma`.
+
+    See Also
+    --------
+    LogLoss : Categorical cross-entropy, a loss of :math:`\sigma`.
+    ExpectationLoss : :math:`\|y - \sigma\|_1`, a loss of :math:`\sigma`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import SoftmaxLoss
+    >>> from sklearn_mathdl.utils import check_loss
+    >>> class HalfBrier(SoftmaxLoss):
+    ...     def of_softmax(self, y, s, log_s):
+    ...         d = s - y
+    ...         return 0.5 * (d * d).sum(axis=1), d
+    >>> check_loss(HalfBrier())  # silent: the softmax Jacobian is applied
+    >>> HalfBrier().value(np.array([[0.0, 1.0]]), np.array([[0.0, 0.0]]))
+    0.25
     """
 
     gradient_wrt_log = False
 
     def of_softmax(self, y, s, log_s):
+        r"""Compute the per-sample losses of :math:`\sigma` and their gradients.
+
+        Subclasses implement this method; :meth:`per_sample` applies the
+        softmax Jacobian to the gradient.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets (one-hot rows).
+        s : ndarray of shape (n_samples, n_outputs)
+            The softmax :math:`\sigma = \operatorname{softmax}(o)` of the
+            network output.
+        log_s : ndarray of shape (n_samples, n_outputs)
+            Its logarithm :math:`\log\sigma`, computed as ``o - logsumexp(o)``.
+
+        Returns
+        -------
+        losses : ndarray of shape (n_samples,)
+            The per-sample losses.
+        grads : ndarray of shape (n_samples, n_outputs)
+            Their gradients :math:`\partial\ell/\partial\sigma`, or
+            :math:`\partial\ell/\partial\log\sigma` if
+            ``gradient_wrt_log`` is True.
+        """
         raise NotImplementedError
 
     def per_sample(self, y, o):
@@ -155,7 +325,25 @@ class SoftmaxLoss(ClassificationLoss):
 
 @register_loss("l1")
 class L1Loss(ClassificationLoss):
-    r""":math:`\|y - o\|_1`, gradient :math:`\operatorname{sign}(o - y)`."""
+    r""":math:`\|y - o\|_1`, gradient :math:`\operatorname{sign}(o - y)`.
+
+    The L1 distance between the target row and the raw output (no softmax).
+
+    See Also
+    --------
+    L2Loss : Squared L2 distance between target and output.
+    ExpectationLoss : L1 distance between target and softmax.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import L1Loss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = L1Loss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (1.0, [[0.0, -1.0]])
+    """
 
     def per_sample(self, y, o):
         d = o - y
@@ -164,7 +352,27 @@ class L1Loss(ClassificationLoss):
 
 @register_loss("l2")
 class L2Loss(ClassificationLoss):
-    r""":math:`\|y - o\|_2^2`, gradient :math:`2(o - y)`."""
+    r""":math:`\|y - o\|_2^2`, gradient :math:`2(o - y)`.
+
+    The squared L2 distance between the target row and the raw output (no
+    softmax).
+
+    See Also
+    --------
+    L1Loss : L1 distance between target and output.
+    RegularisedExpectationLoss : Squared L2 distance between target and
+        softmax.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import L2Loss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = L2Loss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (1.0, [[0.0, -2.0]])
+    """
 
     def per_sample(self, y, o):
         d = o - y
@@ -173,7 +381,27 @@ class L2Loss(ClassificationLoss):
 
 @register_loss("expectation")
 class ExpectationLoss(SoftmaxLoss):
-    r""":math:`\|y - \sigma\|_1`; :math:`\partial\ell/\partial\sigma = \operatorname{sign}(\sigma - y)`."""
+    r""":math:`\|y - \sigma\|_1`; :math:`\partial\ell/\partial\sigma = \operatorname{sign}(\sigma - y)`.
+
+    The L1 distance between the target row and the softmax of the output;
+    for a one-hot target it equals :math:`2(1 - \sigma_y)`.
+
+    See Also
+    --------
+    L1Loss : L1 distance between target and raw output.
+    RegularisedExpectationLoss : Squared L2 distance between target and
+        softmax.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import ExpectationLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = ExpectationLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (1.0, [[0.5, -0.5]])
+    """
 
     def of_softmax(self, y, s, log_s):
         d = s - y
@@ -182,7 +410,26 @@ class ExpectationLoss(SoftmaxLoss):
 
 @register_loss("regularised_expectation", "regularized_expectation")
 class RegularisedExpectationLoss(SoftmaxLoss):
-    r""":math:`\|y - \sigma\|_2^2`; :math:`\partial\ell/\partial\sigma = 2(\sigma - y)`."""
+    r""":math:`\|y - \sigma\|_2^2`; :math:`\partial\ell/\partial\sigma = 2(\sigma - y)`.
+
+    The squared L2 distance between the target row and the softmax of the
+    output (the Brier score).
+
+    See Also
+    --------
+    ExpectationLoss : L1 distance between target and softmax.
+    L2Loss : Squared L2 distance between target and raw output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import RegularisedExpectationLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = RegularisedExpectationLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (0.5, [[0.5, -0.5]])
+    """
 
     def of_softmax(self, y, s, log_s):
         d = s - y
@@ -191,7 +438,29 @@ class RegularisedExpectationLoss(SoftmaxLoss):
 
 @register_loss("chebyshev")
 class ChebyshevLoss(SoftmaxLoss):
-    r""":math:`\max_j |\sigma_j - y_j|`; the gradient flows through the arg-max entry only."""
+    r""":math:`\max_j |\sigma_j - y_j|`; the gradient flows through the arg-max entry only.
+
+    The L-infinity distance between the target row and the softmax of the
+    output: :math:`\partial\ell/\partial\sigma` is
+    :math:`\operatorname{sign}(\sigma_j - y_j)` at the entry of largest
+    deviation and 0 elsewhere.
+
+    See Also
+    --------
+    ExpectationLoss : L1 distance between target and softmax.
+    RegularisedExpectationLoss : Squared L2 distance between target and
+        softmax.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import ChebyshevLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = ChebyshevLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (0.5, [[0.25, -0.25]])
+    """
 
     def of_softmax(self, y, s, log_s):
         d = s - y
@@ -224,21 +493,78 @@ class _HingeFamily(ClassificationLoss):
 
 @register_loss("hinge")
 class HingeLoss(_HingeFamily):
-    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)`."""
+    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)`.
+
+    With :math:`\hat y = 2y - 1`, margin ½, and gradient :math:`-\hat y_j`
+    where :math:`\hat y_j o_j < \tfrac12`, 0 elsewhere.
+
+    See Also
+    --------
+    SquaredHingeLoss : Squared hinge loss.
+    CubedHingeLoss : Cubed hinge loss.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import HingeLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = HingeLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (1.0, [[1.0, -1.0]])
+    """
 
     power = 1
 
 
 @register_loss("squared_hinge")
 class SquaredHingeLoss(_HingeFamily):
-    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^2`."""
+    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^2`.
+
+    With :math:`\hat y = 2y - 1`, margin ½, and gradient
+    :math:`-2\hat y_j \max(0, \tfrac12 - \hat y_j o_j)`.
+
+    See Also
+    --------
+    HingeLoss : Hinge loss.
+    CubedHingeLoss : Cubed hinge loss.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import SquaredHingeLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = SquaredHingeLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (0.5, [[1.0, -1.0]])
+    """
 
     power = 2
 
 
 @register_loss("cubed_hinge")
 class CubedHingeLoss(_HingeFamily):
-    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^3`."""
+    r""":math:`\sum_j \max(0, \tfrac12 - \hat y_j o_j)^3`.
+
+    With :math:`\hat y = 2y - 1`, margin ½, and gradient
+    :math:`-3\hat y_j \max(0, \tfrac12 - \hat y_j o_j)^2`.
+
+    See Also
+    --------
+    HingeLoss : Hinge loss.
+    SquaredHingeLoss : Squared hinge loss.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import CubedHingeLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = CubedHingeLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (0.25, [[0.75, -0.75]])
+    """
 
     power = 3
 
@@ -249,6 +575,21 @@ class LogLoss(SoftmaxLoss):
 
     :math:`\partial\ell/\partial\log\sigma = -y`, hence the familiar
     :math:`\partial\ell/\partial o = \sigma \sum_j y_j - y`.
+
+    See Also
+    --------
+    BinaryLogLoss : Binary cross-entropy of one logistic output per label.
+    SquaredLogLoss : Squared log loss of the softmax.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import LogLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = LogLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (0.6931, [[0.5, -0.5]])
     """
 
     gradient_wrt_log = True
@@ -262,6 +603,20 @@ class LogLoss(SoftmaxLoss):
         With :math:`u = o - \max_j o_j`, :math:`Z = \sum_j e^{u_j}` and
         :math:`c = \sum_j y_j`: :math:`\ell = c \log Z - \langle y, u\rangle`
         and :math:`\partial\ell/\partial o = e^{u} c / Z - y`.
+
+        Parameters
+        ----------
+        y : ndarray of shape (n_samples, n_outputs)
+            The targets (one-hot rows).
+        o : ndarray of shape (n_samples, n_outputs)
+            The network output.
+
+        Returns
+        -------
+        losses : ndarray of shape (n_samples,)
+            The per-sample cross-entropies.
+        grads : ndarray of shape (n_samples, n_outputs)
+            Their gradients :math:`\partial\ell/\partial o`.
         """
         if type(self).of_softmax is not LogLoss.of_softmax:
             return super().per_sample(y, o)  # a subclass redefines the loss
@@ -274,7 +629,14 @@ class LogLoss(SoftmaxLoss):
         return np.log(Z) * c - row_sum(y * u), e
 
     def single_output_loss(self):
-        """:class:`BinaryLogLoss`, unless a subclass redefines the loss."""
+        """Return :class:`BinaryLogLoss`, unless a subclass redefines the loss.
+
+        Returns
+        -------
+        loss : BinaryLogLoss or None
+            The binary log loss of one logistic output per label, or None if
+            a subclass redefines ``of_softmax`` or ``per_sample``.
+        """
         if (
             type(self).of_softmax is LogLoss.of_softmax
             and type(self).per_sample is LogLoss.per_sample
@@ -302,6 +664,22 @@ class BinaryLogLoss(ClassificationLoss):
     :math:`p - y` unclipped, also as there (the two agree wherever
     :math:`\varepsilon < p < 1 - \varepsilon`). ``MLPClassifier`` applies it
     for the default ``loss="log"`` on binary and multilabel targets.
+
+    See Also
+    --------
+    LogLoss : Categorical cross-entropy of the softmax.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import BinaryLogLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = BinaryLogLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (1.3863, [[0.5, -0.5]])
+    >>> BinaryLogLoss().predict_proba(np.array([[0.0, 2.0]])).round(4).tolist()
+    [[0.5, 0.8808]]
     """
 
     out_activation = "logistic"
@@ -314,11 +692,28 @@ class BinaryLogLoss(ClassificationLoss):
         return -values.sum(axis=1), p - y
 
     def predict_proba(self, o):
-        """Per-label probabilities :math:`p = 1/(1 + e^{-o})`."""
+        """Compute the per-label probabilities :math:`p = 1/(1 + e^{-o})`.
+
+        Parameters
+        ----------
+        o : ndarray of shape (n_samples, n_labels)
+            The network output, one logistic output per label.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_labels)
+            The probability of each label being positive.
+        """
         return expit(o)
 
     def single_output_loss(self):
-        """Itself: it is the loss of one output per label."""
+        """Return itself: it is the loss of one output per label.
+
+        Returns
+        -------
+        loss : BinaryLogLoss
+            This loss.
+        """
         return self
 
 
@@ -329,6 +724,20 @@ class SquaredLogLoss(SoftmaxLoss):
     Janocha & Czarnecki write :math:`-\sum_j [y_j \log\sigma_j]^2`; for one-hot
     targets that is this loss up to the sign, and minimising the printed sign
     would drive :math:`\sigma_y \to 0`, so the sign is taken as a typo.
+
+    See Also
+    --------
+    LogLoss : Categorical cross-entropy of the softmax.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import SquaredLogLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = SquaredLogLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.round(4).tolist()
+    (0.4805, [[0.6931, -0.6931]])
     """
 
     gradient_wrt_log = True
@@ -342,6 +751,20 @@ class TanimotoLoss(SoftmaxLoss):
     r""":math:`-a/D` with :math:`a = \langle\sigma, y\rangle`, :math:`D = \|\sigma\|^2 + \|y\|^2 - a`.
 
     Quotient rule: :math:`\partial\ell/\partial\sigma = -(y D - a (2\sigma - y)) / D^2`.
+
+    See Also
+    --------
+    CauchySchwarzLoss : Negative log cosine similarity of softmax and target.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import TanimotoLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = TanimotoLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (-0.5, [[0.375, -0.375]])
     """
 
     def of_softmax(self, y, s, log_s):
@@ -358,6 +781,20 @@ class CauchySchwarzLoss(SoftmaxLoss):
     :math:`\partial\ell/\partial\log\sigma_j = -(r_j - q_j)` with
     :math:`r = \operatorname{softmax}(\log\sigma + \log y)` and
     :math:`q = \operatorname{softmax}(2\log\sigma)`: finite for any ``o``.
+
+    See Also
+    --------
+    TanimotoLoss : Negative Tanimoto coefficient of softmax and target.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.losses import CauchySchwarzLoss
+    >>> y = np.array([[0.0, 1.0]])
+    >>> o = np.array([[0.0, 0.0]])
+    >>> value, grad = CauchySchwarzLoss().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (0.3466, [[0.5, -0.5]])
     """
 
     gradient_wrt_log = True

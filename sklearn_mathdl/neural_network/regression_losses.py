@@ -34,22 +34,84 @@ class RegressionLoss(Loss):
 
     ``task = "regression"``: ``MLPRegressor`` accepts these losses and
     ``MLPClassifier`` refuses them.
+
+    See Also
+    --------
+    SquaredError : Half the mean squared error (scikit-learn's).
+    Poisson : Half the Poisson deviance with the log link.
+    sklearn_mathdl.neural_network.losses.Loss : Base class of all losses.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.regression_losses import RegressionLoss
+    >>> from sklearn_mathdl.utils import check_loss
+    >>> class HalfL2(RegressionLoss):
+    ...     def per_sample(self, y, o):
+    ...         d = o - y
+    ...         return 0.5 * (d * d).sum(axis=1), d
+    >>> check_loss(HalfL2())  # silent: the gradient is right
+    >>> HalfL2().predict(np.array([[1.5]])).tolist()
+    [[1.5]]
     """
 
     task = "regression"
     out_activation = "identity"
 
     def predict(self, o):
-        """The prediction read from the network output (the inverse link)."""
+        """Compute the prediction from the network output (the inverse link).
+
+        Parameters
+        ----------
+        o : ndarray of shape (n_samples, n_outputs)
+            The network output.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples, n_outputs)
+            The predicted targets; here the output itself.
+        """
         return o
 
     def validate_targets(self, y):
-        """Raise ``ValueError`` for targets outside the loss's domain."""
+        """Raise ``ValueError`` for targets outside the loss's domain.
+
+        Every real target is accepted here; subclasses restrict the domain.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples, n_outputs)
+            The training targets.
+
+        Raises
+        ------
+        ValueError
+            If some target lies outside the loss's domain.
+        """
 
 
 @register_loss("squared_error")
 class SquaredError(RegressionLoss):
-    r""":math:`\frac{1}{2k}\|o - y\|^2`, gradient :math:`(o - y)/k` (scikit-learn's)."""
+    r""":math:`\frac{1}{2k}\|o - y\|^2`, gradient :math:`(o - y)/k` (scikit-learn's).
+
+    Half the squared error averaged over the :math:`k` outputs, as
+    scikit-learn's ``MLPRegressor``; the prediction is the output itself.
+
+    See Also
+    --------
+    AbsoluteError : Mean absolute error.
+    Huber : Huber's loss, quadratic near 0 and linear beyond.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.regression_losses import SquaredError
+    >>> y = np.array([[1.0]])
+    >>> o = np.array([[3.0]])
+    >>> value, grad = SquaredError().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (2.0, [[2.0]])
+    """
 
     def per_sample(self, y, o):
         d = o - y
@@ -59,7 +121,26 @@ class SquaredError(RegressionLoss):
 
 @register_loss("absolute_error")
 class AbsoluteError(RegressionLoss):
-    r""":math:`\frac{1}{k}\|o - y\|_1`, gradient :math:`\operatorname{sign}(o - y)/k`."""
+    r""":math:`\frac{1}{k}\|o - y\|_1`, gradient :math:`\operatorname{sign}(o - y)/k`.
+
+    The absolute error averaged over the :math:`k` outputs; its minimiser is
+    the conditional median. The prediction is the output itself.
+
+    See Also
+    --------
+    SquaredError : Half the mean squared error.
+    Huber : Huber's loss, quadratic near 0 and linear beyond.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.regression_losses import AbsoluteError
+    >>> y = np.array([[1.0]])
+    >>> o = np.array([[3.0]])
+    >>> value, grad = AbsoluteError().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (2.0, [[1.0]])
+    """
 
     def per_sample(self, y, o):
         d = o - y
@@ -78,10 +159,25 @@ class Huber(RegressionLoss):
     delta : float, default=1.0
         The threshold :math:`\delta` between the quadratic and the linear part.
 
+    See Also
+    --------
+    SquaredError : Half the mean squared error.
+    AbsoluteError : Mean absolute error.
+
     References
     ----------
     P. J. Huber, "Robust Estimation of a Location Parameter", Ann. Math.
     Statist. 35(1), 1964.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.regression_losses import Huber
+    >>> y = np.array([[1.0]])
+    >>> o = np.array([[3.0]])
+    >>> value, grad = Huber().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (1.5, [[1.0]])
     """
 
     def __init__(self, delta=1.0):
@@ -110,6 +206,22 @@ class Poisson(RegressionLoss):
     :math:`e^{c}(1 + o - c)`, so the loss, its gradient and the predictions stay
     finite and continuously differentiable at any output (the "clipped exp").
     Targets must be non-negative.
+
+    See Also
+    --------
+    SquaredError : Half the mean squared error.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.regression_losses import Poisson
+    >>> y = np.array([[2.0]])
+    >>> o = np.array([[0.0]])  # log of the predicted mean
+    >>> value, grad = Poisson().value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (0.3863, [[-1.0]])
+    >>> Poisson().predict(o).tolist()
+    [[1.0]]
     """
 
     out_activation = "exp"
@@ -120,6 +232,21 @@ class Poisson(RegressionLoss):
         return values.sum(axis=1), slope - y
 
     def predict(self, o):
+        r"""Compute the predicted mean :math:`\mu = e^{o}` (the inverse log link).
+
+        Beyond :math:`c` the exponential continues by its tangent, as in the
+        loss.
+
+        Parameters
+        ----------
+        o : ndarray of shape (n_samples, n_outputs)
+            The network output, the log of the predicted mean.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples, n_outputs)
+            The predicted means, positive.
+        """
         return self._mean_and_slope(o)[0]
 
     @staticmethod
@@ -134,6 +261,18 @@ class Poisson(RegressionLoss):
         return mu, inside
 
     def validate_targets(self, y):
+        """Raise ``ValueError`` if some target is negative.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples, n_outputs)
+            The training targets.
+
+        Raises
+        ------
+        ValueError
+            If some target is negative.
+        """
         if np.any(np.asarray(y) < 0):
             raise ValueError(
                 "Some value(s) of y are negative which is not allowed for "

@@ -148,13 +148,23 @@ def check_activation(activation, *, n_units=3, random_state=0):
     Parameters
     ----------
     activation : str or activation object
+        A registered activation name, or an object with ``forward(z)`` and
+        ``backward(z, g)``.
     n_units : int, default=3
+        Number of output units of the test layer (an activation with
+        ``pieces = k`` receives ``k * n_units`` pre-activations).
     random_state : int, default=0
+        Seed of the random test points and output gradients.
 
     Raises
     ------
     AssertionError
         Naming the activation, the point and the error.
+
+    See Also
+    --------
+    check_loss : Check a loss plugin's gradient the same way.
+    sklearn_mathdl.plugins.register_activation : Register an activation plugin.
 
     Examples
     --------
@@ -208,13 +218,22 @@ def check_loss(loss, *, n_classes=4, random_state=0):
     Parameters
     ----------
     loss : str or loss object
+        A registered loss name, or an object with ``value(y, o,
+        sample_weight=None)`` and ``gradient(y, o, sample_weight=None)``.
     n_classes : int, default=4
+        Number of outputs (columns of the one-hot targets) of the test points.
     random_state : int, default=0
+        Seed of the random targets, sample weights and test points.
 
     Raises
     ------
     AssertionError
         Naming the loss, the point and the error.
+
+    See Also
+    --------
+    check_activation : Check an activation plugin's Jacobian the same way.
+    sklearn_mathdl.plugins.register_loss : Register a loss plugin.
 
     Examples
     --------
@@ -264,6 +283,32 @@ def check_optimizer(optimizer, *, random_state=0):
     :math:`A` positive definite (condition number 10): 500 steps (full-batch:
     one ``minimize`` call) must bring :math:`\\theta` 100 times closer to
     :math:`A^{-1} b`, and update the parameter vector in place.
+
+    Parameters
+    ----------
+    optimizer : str or optimizer object
+        A registered optimizer name, or an object with ``initialize(params)``
+        and ``step(params, grad, learning_rate)``, or with ``full_batch = True``
+        and ``minimize(fun, params, max_iter, tol)``.
+    random_state : int, default=0
+        Seed of the random quadratic.
+
+    Raises
+    ------
+    AssertionError
+        If the distance to the minimiser does not shrink 100-fold, or ``step``
+        does not update the parameters in place.
+
+    See Also
+    --------
+    check_schedule : Check a learning-rate schedule plugin.
+    sklearn_mathdl.plugins.register_optimizer : Register an optimizer plugin.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.utils import check_optimizer
+    >>> for name in ("sgd", "adam", "lbfgs"):
+    ...     check_optimizer(name)  # silent when the optimizer converges
     """
     opt = get_optimizer(optimizer)
     label = f"Optimizer {optimizer!r}"
@@ -297,10 +342,34 @@ def check_optimizer(optimizer, *, random_state=0):
 
 
 def check_schedule(schedule, *, learning_rate_init=0.1):
-    """Check a schedule gives positive finite rates, starting at ``learning_rate_init``.
+    """Check that a schedule gives positive finite rates from ``learning_rate_init``.
 
     Also checks that ``reset`` restarts it and that ``on_plateau``, if defined,
     returns a bool.
+
+    Parameters
+    ----------
+    schedule : str or schedule object
+        A registered schedule name, or an object with
+        ``reset(learning_rate_init)`` and ``learning_rate(t, epoch)``.
+    learning_rate_init : float, default=0.1
+        The initial learning rate, which the first rate must equal.
+
+    Raises
+    ------
+    AssertionError
+        Naming the schedule and the property it violates.
+
+    See Also
+    --------
+    check_optimizer : Check an optimizer plugin.
+    sklearn_mathdl.plugins.register_schedule : Register a schedule plugin.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.utils import check_schedule
+    >>> for name in ("constant", "invscaling", "adaptive"):
+    ...     check_schedule(name)  # silent when the schedule is valid
     """
     sched = get_schedule(schedule)
     label = f"Schedule {schedule!r}"
@@ -323,7 +392,38 @@ def check_schedule(schedule, *, learning_rate_init=0.1):
 
 
 def check_initializer(initializer, *, random_state=0):
-    """Check shapes, dtype, finiteness, reproducibility and symmetry breaking."""
+    """Check shapes, dtype, finiteness, reproducibility and symmetry breaking.
+
+    ``initialize(fan_in, fan_out, random_state, dtype)`` must return ``W`` of
+    shape ``(fan_in, fan_out)`` and ``b`` of shape ``(fan_out,)``, of the
+    requested dtype (float32 and float64 are tried), finite, identical for two
+    ``RandomState`` objects of the same seed, and with at least half the
+    entries of ``W`` distinct, so that the units do not stay identical.
+
+    Parameters
+    ----------
+    initializer : str or initializer object
+        A registered initializer name, or an object with
+        ``initialize(fan_in, fan_out, random_state, dtype)``.
+    random_state : int, default=0
+        Seed of the ``RandomState`` passed to the initializer.
+
+    Raises
+    ------
+    AssertionError
+        Naming the initializer and the property it violates.
+
+    See Also
+    --------
+    check_activation : Check an activation plugin.
+    sklearn_mathdl.plugins.register_initializer : Register an initializer plugin.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.utils import check_initializer
+    >>> for name in ("glorot_uniform", "he_normal", "lecun_normal"):
+    ...     check_initializer(name)  # silent when the initializer is valid
+    """
     init = get_initializer(initializer)
     label = f"Initializer {initializer!r}"
     for dtype in (np.float32, np.float64):

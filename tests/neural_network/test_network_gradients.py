@@ -11,6 +11,7 @@ import pytest
 
 from sklearn_mathdl import MLPClassifier
 from sklearn_mathdl.neural_network._network import DenseNetwork
+from sklearn_mathdl.neural_network.activations import Sigmoid, vector_jacobian_product
 from sklearn_mathdl.plugins import (
     available_activations,
     available_losses,
@@ -18,6 +19,7 @@ from sklearn_mathdl.plugins import (
     get_initializer,
     get_loss,
 )
+from sklearn_mathdl.utils import check_activation
 from sklearn_mathdl.utils._plugin_checks import _numerical_gradient
 
 
@@ -159,8 +161,6 @@ def test_a_subclass_redefining_backward_is_used_on_scratch_deltas():
 def test_check_activation_checks_the_path_given_the_output():
     """The hidden-layer path (backward given the forward output) is checked
     too: a wrong derivative-from-output fails, though backward(z, g) is right."""
-    from sklearn_mathdl.neural_network.activations import Sigmoid
-    from sklearn_mathdl.utils import check_activation
 
     class WrongFromOutput(Sigmoid):
         def derivative(self, z, output=None):
@@ -182,7 +182,5 @@ def test_hidden_layers_receive_their_output_and_match_the_read_only_path(name):
     z = rng.normal(size=(5, 4))
     g = rng.normal(size=(5, 4))
     read_only = act.backward(z, g.copy())
-    from sklearn_mathdl.neural_network.activations import vector_jacobian_product
-
     given = vector_jacobian_product(act, z, g.copy(), act.forward(z).copy())
     np.testing.assert_allclose(given, read_only, rtol=1e-12, atol=1e-15)

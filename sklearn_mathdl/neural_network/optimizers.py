@@ -14,6 +14,7 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 
+from sklearn_mathdl.neural_network._fused import adam_update, sgd_update
 from sklearn_mathdl.plugins import register_optimizer
 from sklearn_mathdl.plugins._base import Plugin
 
@@ -118,14 +119,15 @@ class SGD(Optimizer):
         self.velocity_ = np.zeros_like(params)
 
     def step(self, params, grad, learning_rate):
-        v = self.velocity_
-        v *= self.momentum
-        v -= learning_rate * grad
-        if self.nesterovs_momentum:
-            params += self.momentum * v
-            params -= learning_rate * grad
-        else:
-            params += v
+        # One fused pass (numba) or its numpy formula (_fused.sgd_update).
+        sgd_update(
+            params,
+            grad,
+            self.velocity_,
+            self.momentum,
+            learning_rate,
+            self.nesterovs_momentum,
+        )
 
 
 @register_optimizer("adam")
@@ -190,21 +192,15 @@ class Adam(Optimizer):
     def step(self, params, grad, learning_rate):
         self.t_ += 1
         b1, b2, t = self.beta_1, self.beta_2, self.t_
-        M, V, buf = self.m_, self.v_, self._buffer
-        M *= b1  # M <- beta_1 M + g
-        M += grad
-        np.multiply(grad, grad, out=buf)  # V <- beta_2 V + g^2
-        V *= b2
-        V += buf
-        # m / (sqrt(v) + eps) = (1 - beta_1) / s * M / (sqrt(V) + eps / s), with
-        # s = sqrt(1 - beta_2). Python floats keep float32 arrays float32.
+        # M <- beta_1 M + g, V <- beta_2 V + g^2, and since
+        # m / (sqrt(v) + eps) = (1 - beta_1) / s * M / (sqrt(V) + eps / s) with
+        # s = sqrt(1 - beta_2): theta <- theta - rate * M / (sqrt(V) + eps / s),
+        # one fused pass (numba) or its numpy formula (_fused.adam_update).
         s = math.sqrt(1 - b2)
         rate = learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t) * (1 - b1) / s
-        np.sqrt(V, out=buf)
-        buf += self.epsilon / s
-        np.divide(M, buf, out=buf)
-        buf *= float(rate)
-        params -= buf
+        adam_update(
+            params, grad, self.m_, self.v_, b1, b2, self.epsilon / s, rate, self._buffer
+        )
 
 
 @register_optimizer("lbfgs")

@@ -124,3 +124,27 @@ def test_use_numba_switches_and_restores():
             assert _fused.numba_enabled()
         assert not _fused.numba_enabled()
     assert _fused.numba_enabled() == before
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_training_is_the_same_on_both_paths(solver, dtype):
+    """A whole fit gives the same weights with and without the compiled kernels."""
+    from sklearn.datasets import load_digits
+
+    from sklearn_mathdl import MLPClassifier
+
+    X, y = load_digits(return_X_y=True)
+    X = X[:300] / 16.0
+    y = y[:300]
+    fitted = []
+    for enabled in (True, False):
+        with _fused.use_numba(enabled):
+            model = MLPClassifier(
+                (16,), solver=solver, max_iter=5, random_state=0, dtype=dtype
+            ).fit(X, y)
+        fitted.append(model)
+    for a, b in zip(fitted[0].coefs_, fitted[1].coefs_):
+        np.testing.assert_array_equal(a, b)
+    assert fitted[0].loss_curve_ == fitted[1].loss_curve_

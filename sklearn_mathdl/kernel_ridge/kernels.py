@@ -106,6 +106,36 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     times (the exponential of the Gaussian kernel is a fourth). A point
     whose :math:`s\|x\|^2` overflows gets a NaN distance to itself, as it
     does against a copy of itself, for the caller to report.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples_X, n_features)
+        First set of points :math:`x_i`.
+    Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), \
+            default=None
+        Second set of points :math:`y_j`; ``None`` means ``Y = X`` (then the
+        diagonal is exactly 0).
+    scale : float, default=1.0
+        The factor :math:`s \ge 0`.
+
+    Returns
+    -------
+    D : ndarray of shape (n_samples_X, n_samples_Y)
+        The matrix :math:`[-s\|x_i - y_j\|^2]_{ij}`, non-positive, in the
+        dtype of ``X``.
+
+    See Also
+    --------
+    squared_distances : The unscaled, non-negative squared distances.
+    sklearn.metrics.pairwise.euclidean_distances : The same expansion.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.kernel_ridge.kernels import scaled_negative_distances
+    >>> X = np.array([[0.0, 0.0], [1.0, 2.0]])
+    >>> scaled_negative_distances(X, scale=0.5).tolist()
+    [[0.0, -2.5], [-2.5, 0.0]]
     """
     X, Y = _pair(X, Y)
     s = _scalar(scale, X.dtype)
@@ -124,7 +154,38 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
 
 
 def squared_distances(X, Y=None):
-    r""":math:`\|x_i - y_j\|^2` by one GEMM and in-place updates, clipped at 0."""
+    r"""Compute :math:`\|x_i - y_j\|^2` by one GEMM and in-place updates.
+
+    The expansion :math:`\|x\|^2 + \|y\|^2 - 2 x^\top y` is clipped at 0
+    (round-off can make it slightly negative); it is
+    :func:`scaled_negative_distances` with :math:`s = 1`, negated in place.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples_X, n_features)
+        First set of points :math:`x_i`.
+    Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), \
+            default=None
+        Second set of points :math:`y_j`; ``None`` means ``Y = X``.
+
+    Returns
+    -------
+    D : ndarray of shape (n_samples_X, n_samples_Y)
+        The non-negative squared Euclidean distances, in the dtype of ``X``.
+
+    See Also
+    --------
+    scaled_negative_distances : The scaled, negated distances it is built on.
+    sklearn.metrics.pairwise.euclidean_distances : The same with
+        ``squared=True``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.kernel_ridge.kernels import squared_distances
+    >>> squared_distances(np.array([[0.0, 0.0]]), np.array([[3.0, 4.0]])).tolist()
+    [[25.0]]
+    """
     D = scaled_negative_distances(X, Y, 1.0)
     return np.negative(D, out=D)
 
@@ -134,10 +195,35 @@ def _default_gamma(gamma, X):
 
 
 def row_by_row_diagonal(kernel, X):
-    """:math:`[\\kappa(x_i, x_i)]_i` of any kernel ``kernel(A, B)``, one row at a time.
+    """Compute :math:`[\\kappa(x_i, x_i)]_i` of any kernel, one row at a time.
 
     The generic diagonal, for kernels that know no faster one: ``n`` calls
     on single rows, never the :math:`n \\times n` matrix.
+
+    Parameters
+    ----------
+    kernel : callable
+        A kernel ``kernel(A, B)`` returning the matrix
+        :math:`[\\kappa(a_i, b_j)]_{ij}`.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The points :math:`x_i`.
+
+    Returns
+    -------
+    diag : ndarray of shape (n_samples,)
+        The values :math:`\\kappa(x_i, x_i)`.
+
+    See Also
+    --------
+    Kernel.diag : The method that uses it by default.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.kernel_ridge.kernels import row_by_row_diagonal
+    >>> X = np.array([[1.0, 2.0], [3.0, 0.0]])
+    >>> row_by_row_diagonal(lambda A, B: A @ B.T, X).tolist()
+    [5.0, 9.0]
     """
     X = _array(X)
     rows = (X[i : i + 1] for i in range(X.shape[0]))
@@ -145,18 +231,97 @@ def row_by_row_diagonal(kernel, X):
 
 
 class Kernel(Plugin):
-    """Base class of the kernel plugins: positive semi-definite unless stated."""
+    """Base class of the kernel plugins: positive semi-definite unless stated.
+
+    A subclass defines ``__call__(X, Y=None)``, and ``diag(X)`` when it has a
+    faster diagonal than the generic row-by-row one. Registered with
+    :func:`~sklearn_mathdl.plugins.register_kernel`, it is accepted by name by
+    :class:`~sklearn_mathdl.RepresenterKernelRegressor`.
+
+    Attributes
+    ----------
+    indefinite : bool
+        True for kernels that are not positive semi-definite in general
+        (:class:`Sigmoid`); ``check_kernel`` then skips the definiteness test.
+    accepts_sparse : bool
+        True for kernels that take ``scipy.sparse`` input and give the same
+        matrix as for the dense rows.
+
+    See Also
+    --------
+    UnitDiagonalKernel : Kernels with :math:`\\kappa(x, x) = 1`.
+    sklearn_mathdl.utils.check_kernel : Check a kernel's contract.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Kernel
+    >>> class Affine(Kernel):
+    ...     def __call__(self, X, Y=None):
+    ...         Y = X if Y is None else Y
+    ...         return np.asarray(X) @ np.asarray(Y).T + 1.0
+    >>> Affine().diag(np.array([[1.0, 2.0], [0.0, 0.0]])).tolist()
+    [6.0, 1.0]
+    """
 
     indefinite = False
     accepts_sparse = False
 
+    def __call__(self, X, Y=None):
+        r"""Compute the kernel matrix :math:`[\kappa(x_i, y_j)]_{ij}`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples_X, n_features)
+            First set of points; sparse only if ``accepts_sparse``.
+        Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), \
+                default=None
+            Second set of points; ``None`` means ``Y = X``.
+
+        Returns
+        -------
+        K : ndarray of shape (n_samples_X, n_samples_Y)
+            The kernel matrix, in the dtype of ``X``.
+        """
+        raise NotImplementedError
+
     def diag(self, X):
-        """:math:`\\kappa(x_i, x_i)` for each row (generic: row by row)."""
+        r"""Compute the diagonal :math:`[\kappa(x_i, x_i)]_i` without the matrix.
+
+        The generic implementation calls the kernel on each row; subclasses
+        override it with a closed form.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The points :math:`x_i`.
+
+        Returns
+        -------
+        diag : ndarray of shape (n_samples,)
+            The values :math:`\kappa(x_i, x_i)`, equal to ``np.diag(self(X))``.
+        """
         return row_by_row_diagonal(self, X)
 
 
 class UnitDiagonalKernel(Kernel):
-    """A kernel with :math:`\\kappa(x, x) = 1` (rbf, laplacian, matern, periodic)."""
+    """Base class of kernels with :math:`\\kappa(x, x) = 1`.
+
+    The diagonal is a vector of ones, computed without calling the kernel
+    (rbf, laplacian, matern, periodic).
+
+    See Also
+    --------
+    Kernel : The base class of all kernels.
+    RBF : A unit-diagonal kernel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.kernel_ridge.kernels import RBF
+    >>> RBF().diag(np.zeros((3, 2))).tolist()
+    [1.0, 1.0, 1.0]
+    """
 
     def diag(self, X):
         X = _array(X)

@@ -22,17 +22,6 @@ the expansion slightly negative) before the exponential.
 Register a new kernel with :func:`sklearn_mathdl.plugins.register_kernel`; it
 is then accepted by name by :class:`~sklearn_mathdl.RepresenterKernelRegressor`
 and tested by the package's test-suite through ``check_kernel``.
-
-Examples
---------
->>> import numpy as np
->>> from sklearn_mathdl.plugins import get_kernel
->>> X = np.array([[0.0, 0.0], [1.0, 0.0]])
->>> get_kernel("rbf")(X).round(4)
-array([[1.    , 0.6065],
-       [0.6065, 1.    ]])
->>> RBF(gamma=2.0).diag(X)
-array([1., 1.])
 """
 
 import numpy as np
@@ -98,43 +87,37 @@ def _dot(X, Y):
 
 
 def scaled_negative_distances(X, Y=None, scale=1.0):
-    r""":math:`-s\|x_i - y_j\|^2` by one GEMM and three in-place passes, clipped at 0.
+    r"""Compute :math:`-s\|x_i - y_j\|^2` by one GEMM and three in-place passes.
 
     The factor :math:`2s` is folded into the GEMM's small operand and
     :math:`s\|x\|^2`, :math:`s\|y\|^2` are subtracted in place, so the
     :math:`n \times m` array is written once by the GEMM and updated three
-    times (the exponential of the Gaussian kernel is a fourth). A point
-    whose :math:`s\|x\|^2` overflows gets a NaN distance to itself, as it
-    does against a copy of itself, for the caller to report.
+    times (the exponential of the Gaussian kernel is a fourth); the result is
+    clipped at 0. A point whose :math:`s\|x\|^2` overflows gets a NaN distance
+    to itself, as it does against a copy of itself, for the caller to report.
 
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples_X, n_features)
         First set of points :math:`x_i`.
-    Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), \
-            default=None
-        Second set of points :math:`y_j`; ``None`` means ``Y = X`` (then the
-        diagonal is exactly 0).
+    Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), default=None
+        Second set of points :math:`y_j`; ``None`` means ``Y = X``.
     scale : float, default=1.0
         The factor :math:`s \ge 0`.
 
     Returns
     -------
     D : ndarray of shape (n_samples_X, n_samples_Y)
-        The matrix :math:`[-s\|x_i - y_j\|^2]_{ij}`, non-positive, in the
-        dtype of ``X``.
+        The non-positive matrix :math:`[-s\|x_i - y_j\|^2]_{ij}`, dtype of ``X``.
 
     See Also
     --------
-    squared_distances : The unscaled, non-negative squared distances.
-    sklearn.metrics.pairwise.euclidean_distances : The same expansion.
+    squared_distances : The unscaled squared distances :math:`\|x_i - y_j\|^2`.
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn_mathdl.kernel_ridge.kernels import scaled_negative_distances
-    >>> X = np.array([[0.0, 0.0], [1.0, 2.0]])
-    >>> scaled_negative_distances(X, scale=0.5).tolist()
+    >>> scaled_negative_distances([[0.0, 0.0], [1.0, 2.0]], scale=0.5).tolist()
     [[0.0, -2.5], [-2.5, 0.0]]
     """
     X, Y = _pair(X, Y)
@@ -156,16 +139,14 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
 def squared_distances(X, Y=None):
     r"""Compute :math:`\|x_i - y_j\|^2` by one GEMM and in-place updates.
 
-    The expansion :math:`\|x\|^2 + \|y\|^2 - 2 x^\top y` is clipped at 0
-    (round-off can make it slightly negative); it is
-    :func:`scaled_negative_distances` with :math:`s = 1`, negated in place.
+    This is :func:`scaled_negative_distances` with :math:`s = 1`, negated in
+    place: the expansion :math:`\|x\|^2 + \|y\|^2 - 2 x^\top y`, clipped at 0.
 
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples_X, n_features)
         First set of points :math:`x_i`.
-    Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), \
-            default=None
+    Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), default=None
         Second set of points :math:`y_j`; ``None`` means ``Y = X``.
 
     Returns
@@ -175,15 +156,12 @@ def squared_distances(X, Y=None):
 
     See Also
     --------
-    scaled_negative_distances : The scaled, negated distances it is built on.
-    sklearn.metrics.pairwise.euclidean_distances : The same with
-        ``squared=True``.
+    sklearn.metrics.pairwise.euclidean_distances : The same with ``squared=True``.
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn_mathdl.kernel_ridge.kernels import squared_distances
-    >>> squared_distances(np.array([[0.0, 0.0]]), np.array([[3.0, 4.0]])).tolist()
+    >>> squared_distances([[0.0, 0.0]], [[3.0, 4.0]]).tolist()
     [[25.0]]
     """
     D = scaled_negative_distances(X, Y, 1.0)
@@ -195,23 +173,22 @@ def _default_gamma(gamma, X):
 
 
 def row_by_row_diagonal(kernel, X):
-    """Compute :math:`[\\kappa(x_i, x_i)]_i` of any kernel, one row at a time.
+    r"""Compute :math:`[\kappa(x_i, x_i)]_i` of any kernel, one row at a time.
 
     The generic diagonal, for kernels that know no faster one: ``n`` calls
-    on single rows, never the :math:`n \\times n` matrix.
+    on single rows, never the :math:`n \times n` matrix.
 
     Parameters
     ----------
     kernel : callable
-        A kernel ``kernel(A, B)`` returning the matrix
-        :math:`[\\kappa(a_i, b_j)]_{ij}`.
+        A kernel ``kernel(A, B)`` returning the matrix :math:`[\kappa(a_i, b_j)]_{ij}`.
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         The points :math:`x_i`.
 
     Returns
     -------
     diag : ndarray of shape (n_samples,)
-        The values :math:`\\kappa(x_i, x_i)`.
+        The values :math:`\kappa(x_i, x_i)`.
 
     See Also
     --------
@@ -219,10 +196,8 @@ def row_by_row_diagonal(kernel, X):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn_mathdl.kernel_ridge.kernels import row_by_row_diagonal
-    >>> X = np.array([[1.0, 2.0], [3.0, 0.0]])
-    >>> row_by_row_diagonal(lambda A, B: A @ B.T, X).tolist()
+    >>> row_by_row_diagonal(lambda A, B: A @ B.T, [[1.0, 2.0], [3.0, 0.0]]).tolist()
     [5.0, 9.0]
     """
     X = _array(X)
@@ -231,37 +206,22 @@ def row_by_row_diagonal(kernel, X):
 
 
 class Kernel(Plugin):
-    """Base class of the kernel plugins: positive semi-definite unless stated.
+    r"""Base class of the kernel plugins: positive semi-definite unless stated.
 
-    A subclass defines ``__call__(X, Y=None)``, and ``diag(X)`` when it has a
-    faster diagonal than the generic row-by-row one. Registered with
-    :func:`~sklearn_mathdl.plugins.register_kernel`, it is accepted by name by
-    :class:`~sklearn_mathdl.RepresenterKernelRegressor`.
-
-    Attributes
-    ----------
-    indefinite : bool
-        True for kernels that are not positive semi-definite in general
-        (:class:`Sigmoid`); ``check_kernel`` then skips the definiteness test.
-    accepts_sparse : bool
-        True for kernels that take ``scipy.sparse`` input and give the same
-        matrix as for the dense rows.
+    A subclass defines ``__call__(X, Y=None)``, and ``diag(X)`` if it knows a
+    faster diagonal than the generic row-by-row one; it sets ``indefinite`` and
+    ``accepts_sparse`` as described in the module's documentation.
 
     See Also
     --------
-    UnitDiagonalKernel : Kernels with :math:`\\kappa(x, x) = 1`.
+    UnitDiagonalKernel : Base class of kernels with :math:`\kappa(x, x) = 1`.
     sklearn_mathdl.utils.check_kernel : Check a kernel's contract.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from sklearn_mathdl.kernel_ridge.kernels import Kernel
-    >>> class Affine(Kernel):
-    ...     def __call__(self, X, Y=None):
-    ...         Y = X if Y is None else Y
-    ...         return np.asarray(X) @ np.asarray(Y).T + 1.0
-    >>> Affine().diag(np.array([[1.0, 2.0], [0.0, 0.0]])).tolist()
-    [6.0, 1.0]
+    >>> from sklearn_mathdl.plugins import get_kernel
+    >>> get_kernel("rbf")([[0.0, 0.0], [1.0, 0.0]]).round(4).tolist()
+    [[1.0, 0.6065], [0.6065, 1.0]]
     """
 
     indefinite = False
@@ -273,9 +233,8 @@ class Kernel(Plugin):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples_X, n_features)
-            First set of points; sparse only if ``accepts_sparse``.
-        Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), \
-                default=None
+            First set of points; sparse only if ``accepts_sparse`` is True.
+        Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), default=None
             Second set of points; ``None`` means ``Y = X``.
 
         Returns
@@ -286,10 +245,7 @@ class Kernel(Plugin):
         raise NotImplementedError
 
     def diag(self, X):
-        r"""Compute the diagonal :math:`[\kappa(x_i, x_i)]_i` without the matrix.
-
-        The generic implementation calls the kernel on each row; subclasses
-        override it with a closed form.
+        r"""Compute :math:`[\kappa(x_i, x_i)]_i` without the matrix (generic: row by row).
 
         Parameters
         ----------
@@ -305,22 +261,20 @@ class Kernel(Plugin):
 
 
 class UnitDiagonalKernel(Kernel):
-    """Base class of kernels with :math:`\\kappa(x, x) = 1`.
+    r"""Base class of kernels with :math:`\kappa(x, x) = 1`.
 
-    The diagonal is a vector of ones, computed without calling the kernel
+    Their diagonal is a vector of ones, computed without calling the kernel
     (rbf, laplacian, matern, periodic).
 
     See Also
     --------
-    Kernel : The base class of all kernels.
-    RBF : A unit-diagonal kernel.
+    Kernel : Base class of the kernel plugins.
 
     Examples
     --------
-    >>> import numpy as np
     >>> from sklearn_mathdl.kernel_ridge.kernels import RBF
-    >>> RBF().diag(np.zeros((3, 2))).tolist()
-    [1.0, 1.0, 1.0]
+    >>> RBF().diag([[0.0, 1.0], [2.0, 3.0]]).tolist()
+    [1.0, 1.0]
     """
 
     def diag(self, X):
@@ -330,7 +284,20 @@ class UnitDiagonalKernel(Kernel):
 
 @register_kernel("linear")
 class Linear(Kernel):
-    r"""Linear kernel :math:`\kappa(x, y) = x^\top y` (primal ridge regression)."""
+    r"""Linear kernel :math:`\kappa(x, y) = x^\top y` (primal ridge regression).
+
+    With it the predictor :math:`\sum_i \alpha_i x_i^\top x` is linear in :math:`x`.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.linear_kernel : The same kernel in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Linear
+    >>> Linear()([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 1.0], [1.0, 2.0]]
+    """
 
     accepts_sparse = True
 
@@ -347,6 +314,25 @@ class Polynomial(Kernel):
     r"""Polynomial kernel :math:`\kappa(x, y) = (\gamma x^\top y + c_0)^d`.
 
     ``gamma=None`` means :math:`1/p` for :math:`p` features (as scikit-learn).
+
+    Parameters
+    ----------
+    gamma : float, default=None
+        The scale :math:`\gamma > 0`; ``None`` means :math:`1/p` for :math:`p` features.
+    degree : int, default=3
+        The degree :math:`d`.
+    coef0 : float, default=1
+        The offset :math:`c_0`.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.polynomial_kernel : The same in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Polynomial
+    >>> Polynomial(degree=2)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[2.25, 2.25], [2.25, 4.0]]
     """
 
     accepts_sparse = True
@@ -374,6 +360,21 @@ class RBF(UnitDiagonalKernel):
     r"""Gaussian kernel :math:`\kappa(x, y) = \exp(-\gamma \|x - y\|^2)`.
 
     ``gamma=None`` means :math:`1/p` for :math:`p` features (as scikit-learn).
+
+    Parameters
+    ----------
+    gamma : float, default=None
+        The scale :math:`\gamma > 0`; ``None`` means :math:`1/p` for :math:`p` features.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.rbf_kernel : The same kernel in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import RBF
+    >>> RBF(gamma=0.5)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.6065], [0.6065, 1.0]]
     """
 
     accepts_sparse = True
@@ -393,6 +394,21 @@ class Laplacian(UnitDiagonalKernel):
 
     The :math:`\ell_1` distance has no matrix-product form; it is computed by
     ``scipy.spatial.distance.cdist`` (compiled loops).
+
+    Parameters
+    ----------
+    gamma : float, default=None
+        The scale :math:`\gamma > 0`; ``None`` means :math:`1/p` for :math:`p` features.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.laplacian_kernel : The same in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Laplacian
+    >>> Laplacian(gamma=0.5)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.6065], [0.6065, 1.0]]
     """
 
     accepts_sparse = True
@@ -417,6 +433,23 @@ class Sigmoid(Kernel):
 
     Not positive semi-definite in general (``indefinite = True``): with it the
     exact solver may fall back to the eigen-decomposition.
+
+    Parameters
+    ----------
+    gamma : float, default=None
+        The scale :math:`\gamma > 0`; ``None`` means :math:`1/p` for :math:`p` features.
+    coef0 : float, default=1
+        The offset :math:`c_0`.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.sigmoid_kernel : The same kernel in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Sigmoid
+    >>> Sigmoid(gamma=0.5)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[0.9051, 0.9051], [0.9051, 0.964]]
     """
 
     indefinite = True
@@ -444,6 +477,16 @@ class Cosine(Kernel):
     r"""Cosine similarity :math:`\kappa(x, y) = x^\top y / (\|x\| \|y\|)`.
 
     A zero row has similarity 0 with everything (as scikit-learn).
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.cosine_similarity : The same in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Cosine
+    >>> Cosine()([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.7071], [0.7071, 1.0]]
     """
 
     accepts_sparse = True
@@ -480,6 +523,23 @@ class Matern(UnitDiagonalKernel):
         \kappa_{5/2} = (1 + \sqrt5 r + \tfrac53 r^2) e^{-\sqrt5 r},
 
     equal to ``sklearn.gaussian_process.kernels.Matern(length_scale, nu)``.
+
+    Parameters
+    ----------
+    nu : {0.5, 1.5, 2.5}, default=1.5
+        The smoothness :math:`\nu`; other values raise a ValueError when called.
+    length_scale : float, default=1.0
+        The length scale :math:`\ell > 0`.
+
+    See Also
+    --------
+    sklearn.gaussian_process.kernels.Matern : The same kernel, any :math:`\nu`.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Matern
+    >>> Matern(nu=1.5)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.4834], [0.4834, 1.0]]
     """
 
     accepts_sparse = True
@@ -524,6 +584,23 @@ class Periodic(UnitDiagonalKernel):
     positive semi-definite in any dimension and computed by one GEMM. In one
     dimension it equals scikit-learn's ``ExpSineSquared(length_scale,
     periodicity)``.
+
+    Parameters
+    ----------
+    length_scale : float, default=1.0
+        The length scale :math:`\ell > 0`.
+    periodicity : float, default=1.0
+        The period :math:`p > 0` of each coordinate.
+
+    See Also
+    --------
+    sklearn.gaussian_process.kernels.ExpSineSquared : The same in one dimension.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Periodic
+    >>> Periodic(periodicity=4.0)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.3679], [0.3679, 1.0]]
     """
 
     def __init__(self, length_scale=1.0, periodicity=1.0):

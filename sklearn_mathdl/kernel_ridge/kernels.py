@@ -2,9 +2,7 @@ r"""Kernel plugins: positive-definite functions :math:`\kappa(x, y)` by name.
 
 Each kernel is a small :class:`~sklearn_mathdl.plugins._base.Plugin` with
 
-- ``__call__(X, Y=None)``: the matrix :math:`[\kappa(x_i, y_j)]_{ij}`
-  (``Y=None`` means ``Y = X``), in the dtype of ``X``;
-- ``diag(X)``: the vector :math:`[\kappa(x_i, x_i)]_i` without the matrix;
+- ``__call__(X, Y=None)`` and ``diag(X)``, documented in :class:`Kernel`;
 - ``indefinite``: ``True`` for kernels that are not positive semi-definite
   (sigmoid), which :func:`sklearn_mathdl.utils.check_kernel` then does not
   test for definiteness;
@@ -92,9 +90,9 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     The factor :math:`2s` is folded into the GEMM's small operand and
     :math:`s\|x\|^2`, :math:`s\|y\|^2` are subtracted in place, so the
     :math:`n \times m` array is written once by the GEMM and updated three
-    times (the exponential of the Gaussian kernel is a fourth); the result is
-    clipped at 0. A point whose :math:`s\|x\|^2` overflows gets a NaN distance
-    to itself, as it does against a copy of itself, for the caller to report.
+    times (the exponential of the Gaussian kernel is a fourth), clipped at 0. A
+    point whose :math:`s\|x\|^2` overflows gets a NaN distance to itself, as it
+    does against a copy of itself, for the caller to report.
 
     Parameters
     ----------
@@ -109,16 +107,6 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     -------
     D : ndarray of shape (n_samples_X, n_samples_Y)
         The non-positive matrix :math:`[-s\|x_i - y_j\|^2]_{ij}`, dtype of ``X``.
-
-    See Also
-    --------
-    squared_distances : The unscaled squared distances :math:`\|x_i - y_j\|^2`.
-
-    Examples
-    --------
-    >>> from sklearn_mathdl.kernel_ridge.kernels import scaled_negative_distances
-    >>> scaled_negative_distances([[0.0, 0.0], [1.0, 2.0]], scale=0.5).tolist()
-    [[0.0, -2.5], [-2.5, 0.0]]
     """
     X, Y = _pair(X, Y)
     s = _scalar(scale, X.dtype)
@@ -153,16 +141,6 @@ def squared_distances(X, Y=None):
     -------
     D : ndarray of shape (n_samples_X, n_samples_Y)
         The non-negative squared Euclidean distances, in the dtype of ``X``.
-
-    See Also
-    --------
-    sklearn.metrics.pairwise.euclidean_distances : The same with ``squared=True``.
-
-    Examples
-    --------
-    >>> from sklearn_mathdl.kernel_ridge.kernels import squared_distances
-    >>> squared_distances([[0.0, 0.0]], [[3.0, 4.0]]).tolist()
-    [[25.0]]
     """
     D = scaled_negative_distances(X, Y, 1.0)
     return np.negative(D, out=D)
@@ -189,16 +167,6 @@ def row_by_row_diagonal(kernel, X):
     -------
     diag : ndarray of shape (n_samples,)
         The values :math:`\kappa(x_i, x_i)`.
-
-    See Also
-    --------
-    Kernel.diag : The method that uses it by default.
-
-    Examples
-    --------
-    >>> from sklearn_mathdl.kernel_ridge.kernels import row_by_row_diagonal
-    >>> row_by_row_diagonal(lambda A, B: A @ B.T, [[1.0, 2.0], [3.0, 0.0]]).tolist()
-    [5.0, 9.0]
     """
     X = _array(X)
     rows = (X[i : i + 1] for i in range(X.shape[0]))
@@ -208,13 +176,11 @@ def row_by_row_diagonal(kernel, X):
 class Kernel(Plugin):
     r"""Base class of the kernel plugins: positive semi-definite unless stated.
 
-    A subclass defines ``__call__(X, Y=None)``, and ``diag(X)`` if it knows a
-    faster diagonal than the generic row-by-row one; it sets ``indefinite`` and
-    ``accepts_sparse`` as described in the module's documentation.
+    A subclass defines ``__call__``, and ``diag`` if it knows a faster diagonal
+    than row by row; ``indefinite`` and ``accepts_sparse`` are as in the module.
 
     See Also
     --------
-    UnitDiagonalKernel : Base class of kernels with :math:`\kappa(x, x) = 1`.
     sklearn_mathdl.utils.check_kernel : Check a kernel's contract.
 
     Examples
@@ -245,7 +211,7 @@ class Kernel(Plugin):
         raise NotImplementedError
 
     def diag(self, X):
-        r"""Compute :math:`[\kappa(x_i, x_i)]_i` without the matrix (generic: row by row).
+        r"""Compute :math:`[\kappa(x_i, x_i)]_i` without the matrix (here row by row).
 
         Parameters
         ----------
@@ -263,18 +229,11 @@ class Kernel(Plugin):
 class UnitDiagonalKernel(Kernel):
     r"""Base class of kernels with :math:`\kappa(x, x) = 1`.
 
-    Their diagonal is a vector of ones, computed without calling the kernel
-    (rbf, laplacian, matern, periodic).
+    Their diagonal is computed without calling the kernel (rbf, matern, ...).
 
     See Also
     --------
     Kernel : Base class of the kernel plugins.
-
-    Examples
-    --------
-    >>> from sklearn_mathdl.kernel_ridge.kernels import RBF
-    >>> RBF().diag([[0.0, 1.0], [2.0, 3.0]]).tolist()
-    [1.0, 1.0]
     """
 
     def diag(self, X):

@@ -4,18 +4,17 @@ Each kernel is a small :class:`~sklearn_mathdl.plugins._base.Plugin` with
 
 - ``__call__(X, Y=None)`` and ``diag(X)``, documented in :class:`Kernel`;
 - ``indefinite``: ``True`` for kernels that are not positive semi-definite
-  (sigmoid), which :func:`sklearn_mathdl.utils.check_kernel` then does not
-  test for definiteness;
-- ``accepts_sparse``: ``True`` for kernels that take ``scipy.sparse`` rows
-  (CSR) and give the same dense matrix as for the dense rows (linear,
-  polynomial, rbf, laplacian, sigmoid, cosine, matern; not periodic, whose
+  (sigmoid), which :func:`sklearn_mathdl.utils.check_kernel` then does not test
+  for definiteness;
+- ``accepts_sparse``: ``True`` for kernels that take ``scipy.sparse`` rows (CSR)
+  and give the same dense matrix as for the dense rows (all but periodic, whose
   features :math:`\cos(2\pi x_k/p)` of a sparse row are dense), which
   :func:`~sklearn_mathdl.utils.check_kernel` verifies.
 
 Distance-based kernels use the BLAS expansion
-:math:`\|x - y\|^2 = \|x\|^2 + \|y\|^2 - 2 x^\top y`: one matrix product,
-then in-place updates of the same array, clipped at 0 (round-off can make
-the expansion slightly negative) before the exponential.
+:math:`\|x - y\|^2 = \|x\|^2 + \|y\|^2 - 2 x^\top y`: one matrix product, then
+in-place updates of the same array, clipped at 0 (round-off can make the
+expansion slightly negative) before the exponential.
 
 Register a new kernel with :func:`sklearn_mathdl.plugins.register_kernel`; it
 is then accepted by name by :class:`~sklearn_mathdl.RepresenterKernelRegressor`
@@ -90,9 +89,9 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     The factor :math:`2s` is folded into the GEMM's small operand and
     :math:`s\|x\|^2`, :math:`s\|y\|^2` are subtracted in place, so the
     :math:`n \times m` array is written once by the GEMM and updated three
-    times (the exponential of the Gaussian kernel is a fourth), clipped at 0. A
-    point whose :math:`s\|x\|^2` overflows gets a NaN distance to itself, as it
-    does against a copy of itself, for the caller to report.
+    times (the exponential of the Gaussian kernel is a fourth), clipped at 0.
+    A point whose :math:`s\|x\|^2` overflows gets a NaN distance to itself,
+    as it does against a copy of itself, for the caller to report.
 
     Parameters
     ----------
@@ -127,8 +126,7 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
 def squared_distances(X, Y=None):
     r"""Compute :math:`\|x_i - y_j\|^2` by one GEMM and in-place updates.
 
-    This is :func:`scaled_negative_distances` with :math:`s = 1`, negated in
-    place: the expansion :math:`\|x\|^2 + \|y\|^2 - 2 x^\top y`, clipped at 0.
+    Equal to ``-scaled_negative_distances(X, Y)``, negated in place; clipped at 0.
 
     Parameters
     ----------

@@ -177,7 +177,7 @@ class RepresenterKernelRegressor(
 
     See Also
     --------
-    sklearn.kernel_ridge.KernelRidge : scikit-learn's dense solver.
+    sklearn.kernel_ridge.KernelRidge : The dense solver of scikit-learn.
 
     Notes
     -----

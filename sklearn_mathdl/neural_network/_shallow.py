@@ -192,8 +192,8 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
     See Also
     --------
     sklearn_mathdl.theory.barron_bound : Barron's bound on the squared error.
-    sklearn.neural_network.MLPRegressor : scikit-learn's MLP.
-    sklearn.kernel_approximation.RBFSampler : random Fourier features.
+    sklearn.neural_network.MLPRegressor : The MLP of scikit-learn.
+    sklearn.kernel_approximation.RBFSampler : Random Fourier features.
 
     Notes
     -----

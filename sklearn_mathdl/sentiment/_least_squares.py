@@ -166,8 +166,8 @@ class LeastSquaresSentiment(
 
     See Also
     --------
-    sklearn.linear_model.Ridge : the same objective, general solvers.
-    sklearn.feature_extraction.text.CountVectorizer : counts for a Pipeline.
+    sklearn.linear_model.Ridge : The same objective, general solvers.
+    sklearn.feature_extraction.text.CountVectorizer : Counts for a Pipeline.
 
     Notes
     -----

@@ -15,7 +15,8 @@ from sklearn_mathdl.sentiment._vocabulary import analyze, check_texts
 TopWords = namedtuple("TopWords", ["positive", "negative"])
 TopWords.__doc__ = """Most positive and most negative features: lists of (word, score).
 
-The named tuple returned by :meth:`~sklearn_mathdl.LeastSquaresSentiment.top_words`; each list holds
+The named tuple returned by
+:meth:`~sklearn_mathdl.LeastSquaresSentiment.top_words`; each list holds
 ``(word, score)`` pairs, the score being the feature's entry of ``coef_``.
 
 Parameters

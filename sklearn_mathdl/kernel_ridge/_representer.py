@@ -177,7 +177,7 @@ class RepresenterKernelRegressor(
 
     See Also
     --------
-    sklearn.kernel_ridge.KernelRidge : scikit-learn's dense solver.
+    sklearn.kernel_ridge.KernelRidge : The dense solver of scikit-learn.
 
     Notes
     -----
@@ -400,12 +400,14 @@ class RepresenterKernelRegressor(
             declares ``accepts_sparse`` (linear, polynomial, rbf, laplacian,
             sigmoid, cosine, matern).
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights :math:`w_i` of the squared errors.
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         X, y = validate_numeric(
             self,
@@ -473,6 +475,7 @@ class RepresenterKernelRegressor(
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            The predictions :math:`f(x) + b`, one column per target.
         """
         check_is_fitted(self)
         support = self.X_fit_ if hasattr(self, "X_fit_") else self.centers_

@@ -2,37 +2,23 @@ r"""Kernel plugins: positive-definite functions :math:`\kappa(x, y)` by name.
 
 Each kernel is a small :class:`~sklearn_mathdl.plugins._base.Plugin` with
 
-- ``__call__(X, Y=None)``: the matrix :math:`[\kappa(x_i, y_j)]_{ij}`
-  (``Y=None`` means ``Y = X``), in the dtype of ``X``;
-- ``diag(X)``: the vector :math:`[\kappa(x_i, x_i)]_i` without the matrix;
+- ``__call__(X, Y=None)`` and ``diag(X)``, documented in :class:`Kernel`;
 - ``indefinite``: ``True`` for kernels that are not positive semi-definite
-  (sigmoid), which :func:`sklearn_mathdl.utils.check_kernel` then does not
-  test for definiteness;
-- ``accepts_sparse``: ``True`` for kernels that take ``scipy.sparse`` rows
-  (CSR) and give the same dense matrix as for the dense rows (linear,
-  polynomial, rbf, laplacian, sigmoid, cosine, matern; not periodic, whose
+  (sigmoid), which :func:`sklearn_mathdl.utils.check_kernel` then does not test
+  for definiteness;
+- ``accepts_sparse``: ``True`` for kernels that take ``scipy.sparse`` rows (CSR)
+  and give the same dense matrix as for the dense rows (all but periodic, whose
   features :math:`\cos(2\pi x_k/p)` of a sparse row are dense), which
   :func:`~sklearn_mathdl.utils.check_kernel` verifies.
 
 Distance-based kernels use the BLAS expansion
-:math:`\|x - y\|^2 = \|x\|^2 + \|y\|^2 - 2 x^\top y`: one matrix product,
-then in-place updates of the same array, clipped at 0 (round-off can make
-the expansion slightly negative) before the exponential.
+:math:`\|x - y\|^2 = \|x\|^2 + \|y\|^2 - 2 x^\top y`: one matrix product, then
+in-place updates of the same array, clipped at 0 (round-off can make the
+expansion slightly negative) before the exponential.
 
 Register a new kernel with :func:`sklearn_mathdl.plugins.register_kernel`; it
 is then accepted by name by :class:`~sklearn_mathdl.RepresenterKernelRegressor`
 and tested by the package's test-suite through ``check_kernel``.
-
-Examples
---------
->>> import numpy as np
->>> from sklearn_mathdl.plugins import get_kernel
->>> X = np.array([[0.0, 0.0], [1.0, 0.0]])
->>> get_kernel("rbf")(X).round(4)
-array([[1.    , 0.6065],
-       [0.6065, 1.    ]])
->>> RBF(gamma=2.0).diag(X)
-array([1., 1.])
 """
 
 import numpy as np
@@ -98,14 +84,28 @@ def _dot(X, Y):
 
 
 def scaled_negative_distances(X, Y=None, scale=1.0):
-    r""":math:`-s\|x_i - y_j\|^2` by one GEMM and three in-place passes, clipped at 0.
+    r"""Compute :math:`-s\|x_i - y_j\|^2` by one GEMM and three in-place passes.
 
     The factor :math:`2s` is folded into the GEMM's small operand and
     :math:`s\|x\|^2`, :math:`s\|y\|^2` are subtracted in place, so the
     :math:`n \times m` array is written once by the GEMM and updated three
-    times (the exponential of the Gaussian kernel is a fourth). A point
-    whose :math:`s\|x\|^2` overflows gets a NaN distance to itself, as it
-    does against a copy of itself, for the caller to report.
+    times (the exponential of the Gaussian kernel is a fourth), clipped at 0.
+    A point whose :math:`s\|x\|^2` overflows gets a NaN distance to itself,
+    as it does against a copy of itself, for the caller to report.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples_X, n_features)
+        First set of points :math:`x_i`.
+    Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), default=None
+        Second set of points :math:`y_j`; ``None`` means ``Y = X``.
+    scale : float, default=1.0
+        The factor :math:`s \ge 0`.
+
+    Returns
+    -------
+    D : ndarray of shape (n_samples_X, n_samples_Y)
+        The non-positive matrix :math:`[-s\|x_i - y_j\|^2]_{ij}`, dtype of ``X``.
     """
     X, Y = _pair(X, Y)
     s = _scalar(scale, X.dtype)
@@ -124,7 +124,22 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
 
 
 def squared_distances(X, Y=None):
-    r""":math:`\|x_i - y_j\|^2` by one GEMM and in-place updates, clipped at 0."""
+    r"""Compute :math:`\|x_i - y_j\|^2` by one GEMM and in-place updates.
+
+    Equal to ``-scaled_negative_distances(X, Y)``, negated in place; clipped at 0.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples_X, n_features)
+        First set of points :math:`x_i`.
+    Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), default=None
+        Second set of points :math:`y_j`; ``None`` means ``Y = X``.
+
+    Returns
+    -------
+    D : ndarray of shape (n_samples_X, n_samples_Y)
+        The non-negative squared Euclidean distances, in the dtype of ``X``.
+    """
     D = scaled_negative_distances(X, Y, 1.0)
     return np.negative(D, out=D)
 
@@ -134,10 +149,22 @@ def _default_gamma(gamma, X):
 
 
 def row_by_row_diagonal(kernel, X):
-    """:math:`[\\kappa(x_i, x_i)]_i` of any kernel ``kernel(A, B)``, one row at a time.
+    r"""Compute :math:`[\kappa(x_i, x_i)]_i` of any kernel, one row at a time.
 
     The generic diagonal, for kernels that know no faster one: ``n`` calls
-    on single rows, never the :math:`n \\times n` matrix.
+    on single rows, never the :math:`n \times n` matrix.
+
+    Parameters
+    ----------
+    kernel : callable
+        A kernel ``kernel(A, B)`` returning the matrix :math:`[\kappa(a_i, b_j)]_{ij}`.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The points :math:`x_i`.
+
+    Returns
+    -------
+    diag : ndarray of shape (n_samples,)
+        The values :math:`\kappa(x_i, x_i)`.
     """
     X = _array(X)
     rows = (X[i : i + 1] for i in range(X.shape[0]))
@@ -145,18 +172,67 @@ def row_by_row_diagonal(kernel, X):
 
 
 class Kernel(Plugin):
-    """Base class of the kernel plugins: positive semi-definite unless stated."""
+    r"""Base class of the kernel plugins: positive semi-definite unless stated.
+
+    A subclass defines ``__call__``, and ``diag`` if it knows a faster diagonal
+    than row by row; ``indefinite`` and ``accepts_sparse`` are as in the module.
+
+    See Also
+    --------
+    sklearn_mathdl.utils.check_kernel : Check a kernel's contract.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.plugins import get_kernel
+    >>> get_kernel("rbf")([[0.0, 0.0], [1.0, 0.0]]).round(4).tolist()
+    [[1.0, 0.6065], [0.6065, 1.0]]
+    """
 
     indefinite = False
     accepts_sparse = False
 
+    def __call__(self, X, Y=None):
+        r"""Compute the kernel matrix :math:`[\kappa(x_i, y_j)]_{ij}`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples_X, n_features)
+            First set of points; sparse only if ``accepts_sparse`` is True.
+        Y : {array-like, sparse matrix} of shape (n_samples_Y, n_features), default=None
+            Second set of points; ``None`` means ``Y = X``.
+
+        Returns
+        -------
+        K : ndarray of shape (n_samples_X, n_samples_Y)
+            The kernel matrix, in the dtype of ``X``.
+        """
+        raise NotImplementedError
+
     def diag(self, X):
-        """:math:`\\kappa(x_i, x_i)` for each row (generic: row by row)."""
+        r"""Compute :math:`[\kappa(x_i, x_i)]_i` without the matrix (here row by row).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The points :math:`x_i`.
+
+        Returns
+        -------
+        diag : ndarray of shape (n_samples,)
+            The values :math:`\kappa(x_i, x_i)`, equal to ``np.diag(self(X))``.
+        """
         return row_by_row_diagonal(self, X)
 
 
 class UnitDiagonalKernel(Kernel):
-    """A kernel with :math:`\\kappa(x, x) = 1` (rbf, laplacian, matern, periodic)."""
+    r"""Base class of kernels with :math:`\kappa(x, x) = 1`.
+
+    Their diagonal is computed without calling the kernel (rbf, matern, ...).
+
+    See Also
+    --------
+    Kernel : Base class of the kernel plugins.
+    """
 
     def diag(self, X):
         X = _array(X)
@@ -165,7 +241,20 @@ class UnitDiagonalKernel(Kernel):
 
 @register_kernel("linear")
 class Linear(Kernel):
-    r"""Linear kernel :math:`\kappa(x, y) = x^\top y` (primal ridge regression)."""
+    r"""Linear kernel :math:`\kappa(x, y) = x^\top y` (primal ridge regression).
+
+    With it the predictor :math:`\sum_i \alpha_i x_i^\top x` is linear in :math:`x`.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.linear_kernel : The same kernel in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Linear
+    >>> Linear()([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 1.0], [1.0, 2.0]]
+    """
 
     accepts_sparse = True
 
@@ -182,6 +271,25 @@ class Polynomial(Kernel):
     r"""Polynomial kernel :math:`\kappa(x, y) = (\gamma x^\top y + c_0)^d`.
 
     ``gamma=None`` means :math:`1/p` for :math:`p` features (as scikit-learn).
+
+    Parameters
+    ----------
+    gamma : float, default=None
+        The scale :math:`\gamma > 0`; ``None`` means :math:`1/p` for :math:`p` features.
+    degree : int, default=3
+        The degree :math:`d`.
+    coef0 : float, default=1
+        The offset :math:`c_0`.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.polynomial_kernel : The same in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Polynomial
+    >>> Polynomial(degree=2)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[2.25, 2.25], [2.25, 4.0]]
     """
 
     accepts_sparse = True
@@ -209,6 +317,21 @@ class RBF(UnitDiagonalKernel):
     r"""Gaussian kernel :math:`\kappa(x, y) = \exp(-\gamma \|x - y\|^2)`.
 
     ``gamma=None`` means :math:`1/p` for :math:`p` features (as scikit-learn).
+
+    Parameters
+    ----------
+    gamma : float, default=None
+        The scale :math:`\gamma > 0`; ``None`` means :math:`1/p` for :math:`p` features.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.rbf_kernel : The same kernel in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import RBF
+    >>> RBF(gamma=0.5)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.6065], [0.6065, 1.0]]
     """
 
     accepts_sparse = True
@@ -228,6 +351,21 @@ class Laplacian(UnitDiagonalKernel):
 
     The :math:`\ell_1` distance has no matrix-product form; it is computed by
     ``scipy.spatial.distance.cdist`` (compiled loops).
+
+    Parameters
+    ----------
+    gamma : float, default=None
+        The scale :math:`\gamma > 0`; ``None`` means :math:`1/p` for :math:`p` features.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.laplacian_kernel : The same in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Laplacian
+    >>> Laplacian(gamma=0.5)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.6065], [0.6065, 1.0]]
     """
 
     accepts_sparse = True
@@ -252,6 +390,23 @@ class Sigmoid(Kernel):
 
     Not positive semi-definite in general (``indefinite = True``): with it the
     exact solver may fall back to the eigen-decomposition.
+
+    Parameters
+    ----------
+    gamma : float, default=None
+        The scale :math:`\gamma > 0`; ``None`` means :math:`1/p` for :math:`p` features.
+    coef0 : float, default=1
+        The offset :math:`c_0`.
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.sigmoid_kernel : The same kernel in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Sigmoid
+    >>> Sigmoid(gamma=0.5)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[0.9051, 0.9051], [0.9051, 0.964]]
     """
 
     indefinite = True
@@ -279,6 +434,16 @@ class Cosine(Kernel):
     r"""Cosine similarity :math:`\kappa(x, y) = x^\top y / (\|x\| \|y\|)`.
 
     A zero row has similarity 0 with everything (as scikit-learn).
+
+    See Also
+    --------
+    sklearn.metrics.pairwise.cosine_similarity : The same in scikit-learn.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Cosine
+    >>> Cosine()([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.7071], [0.7071, 1.0]]
     """
 
     accepts_sparse = True
@@ -315,6 +480,23 @@ class Matern(UnitDiagonalKernel):
         \kappa_{5/2} = (1 + \sqrt5 r + \tfrac53 r^2) e^{-\sqrt5 r},
 
     equal to ``sklearn.gaussian_process.kernels.Matern(length_scale, nu)``.
+
+    Parameters
+    ----------
+    nu : {0.5, 1.5, 2.5}, default=1.5
+        The smoothness :math:`\nu`; other values raise a ValueError when called.
+    length_scale : float, default=1.0
+        The length scale :math:`\ell > 0`.
+
+    See Also
+    --------
+    sklearn.gaussian_process.kernels.Matern : The same kernel, any :math:`\nu`.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Matern
+    >>> Matern(nu=1.5)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.4834], [0.4834, 1.0]]
     """
 
     accepts_sparse = True
@@ -359,6 +541,23 @@ class Periodic(UnitDiagonalKernel):
     positive semi-definite in any dimension and computed by one GEMM. In one
     dimension it equals scikit-learn's ``ExpSineSquared(length_scale,
     periodicity)``.
+
+    Parameters
+    ----------
+    length_scale : float, default=1.0
+        The length scale :math:`\ell > 0`.
+    periodicity : float, default=1.0
+        The period :math:`p > 0` of each coordinate.
+
+    See Also
+    --------
+    sklearn.gaussian_process.kernels.ExpSineSquared : The same in one dimension.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.kernel_ridge.kernels import Periodic
+    >>> Periodic(periodicity=4.0)([[0.0, 1.0], [1.0, 1.0]]).round(4).tolist()
+    [[1.0, 0.3679], [0.3679, 1.0]]
     """
 
     def __init__(self, length_scale=1.0, periodicity=1.0):

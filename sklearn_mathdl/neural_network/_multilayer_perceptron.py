@@ -28,8 +28,7 @@ from sklearn_mathdl.utils._transaction import fit_transaction
 
 
 def _store_arguments(estimator, arguments):
-    """What an ``__init__`` does, scikit-learn's way: store every argument
-    unchanged under its own name (``arguments`` is the call's ``locals()``)."""
+    """Store the ``__init__`` arguments (its ``locals()``) unchanged, under their names."""
     for name, value in arguments.items():
         if name not in ("self", "__class__"):
             setattr(estimator, name, value)
@@ -106,33 +105,30 @@ class _MultilayerPerceptron(BaseDenseEstimator):
 class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
     r"""Multi-layer perceptron classifier: any activation, any loss, by backpropagation.
 
-    The network computes :math:`o = \phi_L(A_{L-1} W_L + b_L)` from
-    :math:`A_0 = X` through hidden layers :math:`A_l = \phi_l(A_{l-1} W_l + b_l)`
-    and minimises
+    The network computes :math:`o = \phi_L(A_{L-1} W_L + b_L)` from :math:`A_0 = X`
+    through hidden layers :math:`A_l = \phi_l(A_{l-1} W_l + b_l)` and minimises
 
     .. math::
 
         \frac{\sum_i w_i\, \ell(y_i, o_i)}{\sum_i w_i}
         + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2
 
-    over minibatches, where :math:`\ell` is any loss of the Janocha &
-    Czarnecki (2017) table (:mod:`sklearn_mathdl.neural_network.losses`;
-    categorical cross-entropy by default) and :math:`w_i` the sample weights
-    (times the class weights). Gradients are obtained by backpropagation
-    through the vector–Jacobian products of the activations, so every
-    activation/loss pairing works, including plugins registered by the user.
-    Every parameter of scikit-learn's ``MLPClassifier`` is accepted with the
-    same meaning.
+    over minibatches, where :math:`\ell` is any loss of the Janocha & Czarnecki (2017)
+    table (:mod:`sklearn_mathdl.neural_network.losses`; categorical cross-entropy by
+    default) and :math:`w_i` the sample weights (times the class weights). Gradients are
+    obtained by backpropagation through the vector–Jacobian products of the activations,
+    so every activation/loss pairing works, including plugins registered by the user.
+    Every parameter of scikit-learn's ``MLPClassifier`` is accepted with the same
+    meaning.
 
-    Targets: a multiclass target of :math:`K` classes is one-hot encoded on
-    :math:`K` outputs. With the default log loss, a binary target has one
-    logistic output and a multilabel target of :math:`k` labels :math:`k` of
-    them, with the binary cross-entropy: scikit-learn's network, and with the
-    same ``random_state`` scikit-learn's numbers. With any other loss, each
-    binary label is a two-class problem on two outputs (outputs ``2j, 2j+1``
-    for label ``j``), so that every loss of the table applies to each group
-    unchanged. A target with a single class is accepted, as scikit-learn does:
-    the model then predicts that class.
+    Targets: a multiclass target of :math:`K` classes is one-hot encoded on :math:`K`
+    outputs. With the default log loss, a binary target has one logistic output and a
+    multilabel target of :math:`k` labels :math:`k` of them, with the binary
+    cross-entropy: scikit-learn's network, and with the same ``random_state``
+    scikit-learn's numbers. With any other loss, each binary label is a two-class
+    problem on two outputs (outputs ``2j, 2j+1`` for label ``j``), so that every loss of
+    the table applies to each group unchanged. A target with a single class is accepted,
+    as scikit-learn does: the model then predicts that class.
 
     Parameters
     ----------
@@ -140,9 +136,8 @@ class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
     loss : str or loss object, default="log"
         A registered classification loss
         (:func:`sklearn_mathdl.plugins.available_losses`) or an object with
-        ``value``/``gradient``. Losses of the softmax :math:`\sigma(o)` apply
-        the softmax themselves. A loss declaring ``task = "regression"`` is
-        refused.
+        ``value``/``gradient``. Losses of the softmax :math:`\sigma(o)` apply the
+        softmax themselves. A loss declaring ``task = "regression"`` is refused.
     {extra_parameters}
     class_weight : dict, "balanced" or None, default=None
         Weights multiplying the sample weights of each class.
@@ -156,7 +151,7 @@ class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
     See Also
     --------
     MLPRegressor : The same network and training for real targets.
-    sklearn.neural_network.MLPClassifier : scikit-learn's MLP (fixed pairings).
+    sklearn.neural_network.MLPClassifier : The MLP of scikit-learn (fixed pairings).
 
     Notes
     -----
@@ -183,15 +178,11 @@ class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
     >>> from sklearn.preprocessing import StandardScaler
     >>> from sklearn_mathdl import MLPClassifier
     >>> X, y = load_iris(return_X_y=True)
-    >>> clf = make_pipeline(
-    ...     StandardScaler(),
-    ...     MLPClassifier((16,), activation="tanh", loss="squared_hinge",
-    ...                   solver="lbfgs", random_state=0),
-    ... ).fit(X, y)
-    >>> clf.predict(X[:3])
-    array([0, 0, 0])
-    >>> clf.score(X, y)
-    1.0
+    >>> mlp = MLPClassifier((16,), activation="tanh", loss="squared_hinge",
+    ...                     solver="lbfgs", random_state=0)
+    >>> clf = make_pipeline(StandardScaler(), mlp).fit(X, y)
+    >>> clf.predict(X[:3]).tolist(), clf.score(X, y)
+    ([0, 0, 0], 1.0)
     """
 
     _parameter_constraints: dict = {
@@ -260,10 +251,9 @@ class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
         return Y == 1 if self._single_output else Y[:, 1:] == 1
 
     def _out_activation_name(self):
-        """The function reading the output, named as scikit-learn names it:
-        the output activation's name if it is not the identity, else the loss's
-        ``out_activation`` (``"logistic"`` for one output per binary label),
-        else ``"softmax"``, through which ``predict_proba`` reads the output."""
+        """Name the function reading the output as scikit-learn does: the output
+        activation unless it is the identity, else the loss's ``out_activation``
+        (``"logistic"`` for one output per binary label), else ``"softmax"``."""
         if isinstance(self.output_activation, str) and (
             self.output_activation != "identity"
         ):
@@ -289,10 +279,12 @@ class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a label-indicator matrix for multilabel targets.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss; ``None`` means equal weights.
 
         Returns
         -------
         self : MLPClassifier
+            The fitted estimator.
         """
         return self._fit(X, y, sample_weight=sample_weight)
 
@@ -335,10 +327,9 @@ class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
     def logits(self, X):
         r"""The network output :math:`o`, before the loss reads probabilities from it.
 
-        What a ``decision_function`` would return, under another name: with
-        one, scikit-learn's tools (``DecisionBoundaryDisplay``, scorers) would
-        use it instead of :meth:`predict_proba`, and scikit-learn's
-        ``MLPClassifier`` has none.
+        What a ``decision_function`` would return, under another name: with one,
+        scikit-learn's tools (``DecisionBoundaryDisplay``, scorers) would use it instead
+        of :meth:`predict_proba`, and scikit-learn's ``MLPClassifier`` has none.
 
         Parameters
         ----------
@@ -347,23 +338,27 @@ class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
         Returns
         -------
         ndarray of shape (n_samples, n_outputs_)
-            In the network's dtype. With the default loss: one column per
-            class (multiclass, :math:`\operatorname{softmax}(o)` gives the
-            probabilities), or one per binary label, the log-odds
-            :math:`\log\frac{p}{1-p}` of ``classes_[1]`` (binary) or of each
-            label (multilabel). Other losses on binary or multilabel targets:
-            two columns per label, ``2j`` and ``2j + 1``.
+            In the network's dtype. With the default loss: one column per class
+            (multiclass, :math:`\operatorname{softmax}(o)` gives the probabilities), or
+            one per binary label, the log-odds :math:`\log\frac{p}{1-p}` of
+            ``classes_[1]`` (binary) or of each label (multilabel). Other losses on
+            binary or multilabel targets: two columns per label, ``2j`` and ``2j + 1``.
         """
         return self._forward(X)
 
     def predict_proba(self, X):
-        """Class probabilities: the loss's reading of the output (softmax by default).
+        """Predict class probabilities: the loss's reading of the output.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
 
         Returns
         -------
-        ndarray of shape (n_samples, n_classes), or (n_samples, n_labels) of
-        per-label probabilities for multilabel targets
-            In the network's dtype (float32 for float32 input, as scikit-learn).
+        proba : ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
+            Probabilities of the classes (softmax by default), or of each label, in
+            the network's dtype (float32 for float32 input, as scikit-learn).
         """
         return self._proba_from_output(self._forward(X))
 
@@ -378,12 +373,34 @@ class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
         return read(output)
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba` (``-inf`` where it is 0)."""
+        """Return the logarithm of :meth:`predict_proba` (``-inf`` where it is 0).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
+            The logarithms of the probabilities.
+        """
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
     def predict(self, X):
-        """Predicted class labels (label-indicator matrix for multilabel targets)."""
+        """Predict class labels (a label-indicator matrix for multilabel targets).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels, among ``classes_``, or label indicators.
+        """
         return self._predict_from_output(self._forward(X))
 
     def _predict_from_output(self, output):
@@ -402,28 +419,25 @@ class MLPClassifier(ClassifierMixin, ClassTargets, _MultilayerPerceptron):
 class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     r"""Multi-layer perceptron regressor: the same network and training, real targets.
 
-    The network of :class:`MLPClassifier` with ``k`` outputs (one per target)
-    minimises
+    The network of :class:`MLPClassifier` with ``k`` outputs (one per target) minimises
 
     .. math::
 
         \frac{\sum_i w_i\, \ell(y_i, o_i)}{\sum_i w_i}
         + \frac{\alpha}{2 \sum_i w_i} \sum_l \|W_l\|_F^2,
 
-    by default with :math:`\ell(y, o) = \frac{1}{2k}\|o - y\|^2`, half the mean
-    squared error, exactly scikit-learn's ``MLPRegressor``. Any registered
-    regression loss applies (:mod:`sklearn_mathdl.neural_network.regression_losses`:
-    ``squared_error``, ``absolute_error``, ``huber``, ``poisson``, or a plugin);
-    a loss may read its prediction from the output through an inverse link
-    (``poisson``: :math:`e^{o}`). Early stopping scores the held-out split by
-    :math:`R^2`.
+    by default with :math:`\ell(y, o) = \frac{1}{2k}\|o - y\|^2`, half the mean squared
+    error, exactly scikit-learn's ``MLPRegressor``. Any registered regression loss
+    applies (:mod:`sklearn_mathdl.neural_network.regression_losses`: ``squared_error``,
+    ``absolute_error``, ``huber``, ``poisson``, or a plugin); a loss may read its
+    prediction from the output through an inverse link (``poisson``: :math:`e^{o}`).
+    Early stopping scores the held-out split by :math:`R^2`.
 
     Parameters
     ----------
     loss : str or loss object, default="squared_error"
-        A registered regression loss, or a loss object (first, as in
-        scikit-learn's ``MLPRegressor``). A loss declaring
-        ``task = "classification"`` (the losses of
+        A registered regression loss, or a loss object (first, as in scikit-learn's
+        ``MLPRegressor``). A loss declaring ``task = "classification"`` (the losses of
         :mod:`~sklearn_mathdl.neural_network.losses`) is refused.
     {parameters}
     {extra_parameters}
@@ -435,7 +449,7 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
     See Also
     --------
     MLPClassifier : The same network for class labels.
-    sklearn.neural_network.MLPRegressor : scikit-learn's.
+    sklearn.neural_network.MLPRegressor : The MLP regressor of scikit-learn.
 
     References
     ----------
@@ -532,11 +546,14 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            Target values.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss; ``None`` means equal weights.
 
         Returns
         -------
         self : MLPRegressor
+            The fitted estimator.
         """
         return self._fit(X, y, sample_weight=sample_weight)
 
@@ -561,11 +578,17 @@ class MLPRegressor(RegressorMixin, _MultilayerPerceptron):
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
     def predict(self, X):
-        """Predictions: the loss's inverse link of the network output.
+        """Predict targets: the loss's inverse link of the network output.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
 
         Returns
         -------
-        ndarray of shape (n_samples,) for one target, else (n_samples, n_targets).
+        y : ndarray of shape (n_samples,) or (n_samples, n_targets)
+            Predictions, of shape (n_samples,) for one target.
         """
         return self._predict_from_output(self._forward(X))
 

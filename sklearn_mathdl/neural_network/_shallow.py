@@ -146,6 +146,8 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         (smooth noiseless targets); GCV finds it from the training data.
         ``alpha_`` holds the penalty used.
     random_state : int, RandomState instance or None, default=None
+        Seed of the random draws (initial or random hidden weights, greedy
+        candidates, minibatch order); an int makes fits reproducible.
     verbose : bool, default=False
         Print the backpropagation progress.
 
@@ -192,8 +194,8 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
     See Also
     --------
     sklearn_mathdl.theory.barron_bound : Barron's bound on the squared error.
-    sklearn.neural_network.MLPRegressor : scikit-learn's MLP.
-    sklearn.kernel_approximation.RBFSampler : random Fourier features.
+    sklearn.neural_network.MLPRegressor : The MLP of scikit-learn.
+    sklearn.kernel_approximation.RBFSampler : Random Fourier features.
 
     Notes
     -----
@@ -461,8 +463,11 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training samples.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the squared error; ``None`` means equal.
         X_val, y_val : array-like, default=None
             Validation data: ``method="greedy"`` records its error after each
             neuron in ``approximation_curve_["validation_mse"]``.
@@ -470,6 +475,7 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
         Returns
         -------
         self : ShallowUniversalApproximator
+            The fitted estimator.
         """
         self._validate_params()
         context = self._context()
@@ -501,11 +507,18 @@ class ShallowUniversalApproximator(CarriedPluginsMixin, RegressorMixin, BaseEsti
 
     # ----------------------------------------------------------- prediction
     def predict(self, X):
-        r""":math:`\sum_i a_i \sigma(w_i\cdot x + b_i) + a_0` for each row of ``X``.
+        r"""Predict :math:`G(x)` for each row :math:`x` of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input samples.
 
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The values :math:`\sum_i a_i \sigma(w_i\cdot x + b_i) + a_0`, one column
+            per output for a 2-d ``y``.
         """
         check_is_fitted(self, "network_")
         # Values near the float limits are valid input: no numpy warnings.

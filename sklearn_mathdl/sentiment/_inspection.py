@@ -13,16 +13,60 @@ from sklearn_mathdl.plugins import get_tokenizer
 from sklearn_mathdl.sentiment._vocabulary import analyze, check_texts
 
 TopWords = namedtuple("TopWords", ["positive", "negative"])
-TopWords.__doc__ = (
-    """Most positive and most negative features: lists of (word, score)."""
-)
+TopWords.__doc__ = """Most positive and most negative features: lists of (word, score).
+
+The named tuple returned by
+:meth:`~sklearn_mathdl.LeastSquaresSentiment.top_words`; each list holds
+``(word, score)`` pairs, the score being the feature's entry of ``coef_``.
+
+Parameters
+----------
+positive : list of (str, float)
+    The features of highest score, highest first.
+negative : list of (str, float)
+    The features of lowest score, lowest first.
+
+See Also
+--------
+Explanation : Per-token contributions to one prediction.
+
+Examples
+--------
+>>> from sklearn_mathdl.sentiment import TopWords
+>>> top = TopWords([("loved", 2.1)], [("hated", -1.9)])
+>>> top.positive[0][0], top.negative[0][1]
+('loved', -1.9)
+"""
 
 
 @dataclass
 class Explanation:
     """Per-token contributions to one prediction (``explain``).
 
-    ``intercept + contributions.sum() == prediction``.
+    ``intercept + contributions.sum() == prediction``; ``print`` shows the
+    table ``"token +contribution ... (intercept +b) = prediction"``.
+
+    Parameters
+    ----------
+    tokens : list of str
+        The tokens (or n-grams, or vectorizer features) of the text, in order.
+    contributions : ndarray of shape (n_tokens,)
+        The contribution of each token to the score (0 for unseen features).
+    intercept : float
+        The model's intercept :math:`b`.
+    prediction : float
+        The predicted score, ``intercept + contributions.sum()``.
+
+    See Also
+    --------
+    TopWords : Most positive and most negative features of a model.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.sentiment import Explanation
+    >>> print(Explanation(["not", "bad"], np.array([-0.5, 1.25]), 0.25, 1.0))
+    not -0.50 bad +1.25 (intercept +0.25) = 1.00
     """
 
     tokens: list
@@ -72,7 +116,7 @@ class SentimentInspectionMixin:
     model with ``coef_``, ``intercept_`` (and ``vocabulary_`` after texts)."""
 
     def get_feature_names_out(self, input_features=None):
-        """Feature of each entry of ``coef_``: the vocabulary's words, in order.
+        """Get the feature of each entry of ``coef_``: the vocabulary's words.
 
         For a count-matrix fit, the input's column names (``x0``, ``x1``, ...
         when it had none).
@@ -97,7 +141,7 @@ class SentimentInspectionMixin:
         return _check_feature_names_in(self, input_features)
 
     def top_words(self, n=20, *, vectorizer=None):
-        """The ``n`` most positive and ``n`` most negative features.
+        """Return the ``n`` most positive and ``n`` most negative features.
 
         Parameters
         ----------
@@ -140,7 +184,7 @@ class SentimentInspectionMixin:
         return TopWords(pos, neg)
 
     def explain(self, text, *, vectorizer=None):
-        """Each token's (and n-gram's) contribution to the score of ``text``.
+        """Compute each token's (and n-gram's) contribution to the score of ``text``.
 
         Unseen features contribute 0; with ``binary=True`` only the first
         occurrence of a feature does. ``intercept + sum(contributions)`` equals

@@ -166,8 +166,8 @@ class LeastSquaresSentiment(
 
     See Also
     --------
-    sklearn.linear_model.Ridge : the same objective, general solvers.
-    sklearn.feature_extraction.text.CountVectorizer : counts for a Pipeline.
+    sklearn.linear_model.Ridge : The same objective, general solvers.
+    sklearn.feature_extraction.text.CountVectorizer : Counts for a Pipeline.
 
     Notes
     -----
@@ -415,6 +415,7 @@ class LeastSquaresSentiment(
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         self._check_ngram_range()
         texts, C, y = self._batch(X, y, reset=True)
@@ -466,11 +467,14 @@ class LeastSquaresSentiment(
         X : iterable of str, or {array-like, sparse matrix}
             A batch of texts, or of count-matrix rows (same columns every call).
         y : array-like of shape (n_samples,)
+            Scores (ratings) of the batch, finite.
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights :math:`s_i` of the batch.
 
         Returns
         -------
         self : object
+            The fitted estimator.
         """
         self._check_ngram_range()
         stats = self.__dict__.get("_stats")
@@ -556,15 +560,17 @@ class LeastSquaresSentiment(
         )
 
     def predict(self, X):
-        """Predicted scores :math:`b + \\sum_w c_w \\theta_w`.
+        """Predict the scores :math:`b + \\sum_w c_w \\theta_w`.
 
         Parameters
         ----------
         X : iterable of str, or {array-like, sparse matrix} of shape (n_samples, n_features)
+            Texts, or a count matrix with the columns seen in ``fit``.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
+            The predicted score of each sample.
         """
         check_is_fitted(self)
         C = self._count_matrix(X)

@@ -44,17 +44,53 @@ WORD_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
 class Tokenizer(Plugin):
     """Base class of tokenizers: ``__call__(text)`` returns a list of str.
 
+    A subclass defines ``__call__`` and stores its constructor arguments
+    unchanged (see :class:`~sklearn_mathdl.plugins._base.Plugin`); registered
+    with :func:`~sklearn_mathdl.plugins.register_tokenizer`, it is accepted
+    by name by :class:`~sklearn_mathdl.LeastSquaresSentiment`.
+
     Attributes
     ----------
     whitespace_separable : bool
         True when tokens never contain whitespace, so that tokenising each
         whitespace-separated chunk of a text gives the text's tokens (the
         fast counting path relies on it).
+
+    See Also
+    --------
+    WordTokenizer : Runs of letters and digits, inner apostrophes kept.
+    WhitespaceTokenizer : Whitespace-separated chunks (``text.split()``).
+    sklearn_mathdl.utils.check_tokenizer : Check a tokenizer's contract.
+
+    Examples
+    --------
+    >>> from sklearn_mathdl.sentiment.tokenizers import Tokenizer
+    >>> class LowerTokenizer(Tokenizer):
+    ...     whitespace_separable = True
+    ...
+    ...     def __call__(self, text):
+    ...         return text.lower().split()
+    >>> LowerTokenizer()("Not BAD at all")
+    ['not', 'bad', 'at', 'all']
     """
 
     whitespace_separable = False
 
     def __call__(self, text):
+        """Split a text into tokens.
+
+        Parameters
+        ----------
+        text : str
+            The text to tokenise.
+
+        Returns
+        -------
+        tokens : list of str
+            The tokens of ``text``, in order of appearance. If
+            ``whitespace_separable`` is True, none of them contains
+            whitespace.
+        """
         raise NotImplementedError
 
 
@@ -72,6 +108,12 @@ class WordTokenizer(Tokenizer):
     pattern : str, default=WORD_PATTERN
         Regular expression of a token. It must not match whitespace
         (``whitespace_separable``).
+
+    See Also
+    --------
+    WhitespaceTokenizer : Split on whitespace only, punctuation kept.
+    sklearn.feature_extraction.text.CountVectorizer : Token counts with a
+        regular-expression ``token_pattern``.
 
     Examples
     --------
@@ -98,6 +140,14 @@ class WordTokenizer(Tokenizer):
 @register_tokenizer("whitespace")
 class WhitespaceTokenizer(Tokenizer):
     """Whitespace-separated chunks, punctuation included: ``text.split()``.
+
+    Tokens are the maximal runs of non-whitespace characters, so punctuation
+    stays attached to the neighbouring word (``"bad,"``).
+
+    See Also
+    --------
+    WordTokenizer : Runs of letters and digits, punctuation dropped.
+    str.split : The function this tokenizer applies.
 
     Examples
     --------

@@ -68,6 +68,64 @@ def _check_sparse(label, kern, X, Y, tol):
             )
 
 
+def _check_gram(label, kern, point_name, X, Y, tol):
+    """Shape, symmetry, consistency, diagonal and definiteness of ``kern`` at X."""
+    n_samples = X.shape[0]
+    K = np.asarray(_finite_and_quiet(label, point_name, kern, X))
+    if K.shape != (n_samples, n_samples):
+        raise AssertionError(
+            f"{label}: k(X) has shape {K.shape}, expected {(n_samples, n_samples)}."
+        )
+    if not _close(K, K.T, tol):
+        err = float(np.abs(K - K.T).max())
+        raise AssertionError(
+            f"{label}: k(X) is not symmetric at the {point_name} points "
+            f"(max |K - K^T| = {err:.3g})."
+        )
+    KXY = np.asarray(_finite_and_quiet(label, point_name, kern, X, Y))
+    KYX = np.asarray(_finite_and_quiet(label, point_name, kern, Y, X))
+    if not _close(KXY, KYX.T, tol):
+        raise AssertionError(
+            f"{label}: k(X, Y) is not k(Y, X).T at the {point_name} points "
+            f"(shapes {KXY.shape} and {KYX.T.shape})."
+        )
+    if not _close(np.asarray(kern(X, X)), K, tol):
+        raise AssertionError(f"{label}: k(X, X) differs from k(X).")
+    diag = getattr(kern, "diag", None)
+    if diag is not None and not _close(diag(X), np.diag(K), tol):
+        raise AssertionError(
+            f"{label}: diag(X) is inconsistent with the diagonal of k(X) at "
+            f"the {point_name} points."
+        )
+    if not getattr(kern, "indefinite", False):
+        _check_definite(label, K, point_name, tol)
+
+
+def _check_definite(label, K, point_name, tol):
+    """The smallest eigenvalue of ``K`` is at least ``-tol * max(1, largest)``."""
+    eig = np.linalg.eigvalsh((K + K.T) / 2)
+    if eig[0] < -tol * max(1.0, abs(eig[-1])):
+        raise AssertionError(
+            f"{label}: not positive semi-definite at the {point_name} "
+            f"points: smallest eigenvalue {eig[0]:.3g} (largest "
+            f"{eig[-1]:.3g}). A kernel that is indefinite by design "
+            "must declare indefinite = True."
+        )
+
+
+def _check_float32(label, out, what):
+    """A package plugin's output ``out`` on ``what`` input stays float32."""
+    dtype = np.asarray(out).dtype
+    if dtype == np.float32:
+        return
+    if what == "float32":
+        raise AssertionError(
+            f"{label}: turns float32 input into {dtype}; compute in the "
+            "input's dtype (multiply by Python floats)."
+        )
+    raise AssertionError(f"{label}: turns sparse float32 input into {dtype}.")
+
+
 def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0):
     """Check a kernel plugin: symmetry, definiteness, consistency, dtype, sparse.
 
@@ -89,9 +147,11 @@ def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0
     kernel : str or kernel object
         A registered name, a plugin, or a ``sklearn.gaussian_process`` kernel.
     n_samples, n_features : int, default=40, 3
+        Number and dimension of the random points.
     tol : float, default=1e-8
         Relative tolerance of the equalities and of the eigenvalue test.
     random_state : int, default=0
+        Seed of the random points.
 
     Returns
     -------
@@ -103,6 +163,10 @@ def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0
     ------
     AssertionError
         Naming the kernel and the property that fails.
+
+    See Also
+    --------
+    sklearn_mathdl.utils.check_tokenizer : The checker of tokenizer plugins.
 
     Examples
     --------
@@ -127,55 +191,13 @@ def check_kernel(kernel, *, n_samples=40, n_features=3, tol=1e-8, random_state=0
     base = rng.normal(size=(n_samples, n_features))
     for point_name, X in {"random": base, "scaled": 3 * base}.items():
         Y = rng.normal(size=(n_samples // 2 + 1, n_features))
-        K = np.asarray(_finite_and_quiet(label, point_name, kern, X))
-        if K.shape != (n_samples, n_samples):
-            raise AssertionError(
-                f"{label}: k(X) has shape {K.shape}, expected {(n_samples, n_samples)}."
-            )
-        if not _close(K, K.T, tol):
-            err = float(np.abs(K - K.T).max())
-            raise AssertionError(
-                f"{label}: k(X) is not symmetric at the {point_name} points "
-                f"(max |K - K^T| = {err:.3g})."
-            )
-        KXY = np.asarray(_finite_and_quiet(label, point_name, kern, X, Y))
-        KYX = np.asarray(_finite_and_quiet(label, point_name, kern, Y, X))
-        if not _close(KXY, KYX.T, tol):
-            raise AssertionError(
-                f"{label}: k(X, Y) is not k(Y, X).T at the {point_name} points "
-                f"(shapes {KXY.shape} and {KYX.T.shape})."
-            )
-        if not _close(np.asarray(kern(X, X)), K, tol):
-            raise AssertionError(f"{label}: k(X, X) differs from k(X).")
-        diag = getattr(kern, "diag", None)
-        if diag is not None and not _close(diag(X), np.diag(K), tol):
-            raise AssertionError(
-                f"{label}: diag(X) is inconsistent with the diagonal of k(X) at "
-                f"the {point_name} points."
-            )
-        if not getattr(kern, "indefinite", False):
-            eig = np.linalg.eigvalsh((K + K.T) / 2)
-            if eig[0] < -tol * max(1.0, abs(eig[-1])):
-                raise AssertionError(
-                    f"{label}: not positive semi-definite at the {point_name} "
-                    f"points: smallest eigenvalue {eig[0]:.3g} (largest "
-                    f"{eig[-1]:.3g}). A kernel that is indefinite by design "
-                    "must declare indefinite = True."
-                )
+        _check_gram(label, kern, point_name, X, Y, tol)
     if isinstance(kern, Plugin):
-        out = np.asarray(kern(base.astype(np.float32)))
-        if out.dtype != np.float32:
-            raise AssertionError(
-                f"{label}: turns float32 input into {out.dtype}; compute in the "
-                "input's dtype (multiply by Python floats)."
-            )
+        _check_float32(label, kern(base.astype(np.float32)), "float32")
     accepts_sparse = bool(getattr(kern, "accepts_sparse", False))
     if accepts_sparse:
         _check_sparse(label, kern, base, rng.normal(size=(7, n_features)), tol)
         if isinstance(kern, Plugin):
-            out = _dense(kern(sparse.csr_matrix(base, dtype=np.float32)))
-            if out.dtype != np.float32:
-                raise AssertionError(
-                    f"{label}: turns sparse float32 input into {out.dtype}."
-                )
+            out = kern(sparse.csr_matrix(base, dtype=np.float32))
+            _check_float32(label, _dense(out), "sparse float32")
     return {"accepts_sparse": accepts_sparse}

@@ -41,6 +41,11 @@ def check_tokenizer(tokenizer):
     AssertionError
         Naming the tokenizer, the text and the problem.
 
+    See Also
+    --------
+    sklearn_mathdl.utils.check_kernel : The checker of kernel plugins.
+    sklearn_mathdl.plugins.register_tokenizer : Register a tokenizer by name.
+
     Examples
     --------
     >>> from sklearn_mathdl.utils import check_tokenizer

@@ -33,11 +33,11 @@ up to what, and to scale ``X``, instead of letting NaN reach LAPACK.
 import numpy as np
 from scipy import sparse
 
+from sklearn_mathdl.kernel_ridge._distances import row_by_row_diagonal
 from sklearn_mathdl.kernel_ridge._overflow import (
     largest_magnitude,
     weights_overflow_error,
 )
-from sklearn_mathdl.kernel_ridge.kernels import row_by_row_diagonal
 from sklearn_mathdl.plugins._base import Plugin
 from sklearn_mathdl.utils._threads import blas_threads_for
 

@@ -320,15 +320,27 @@ def test_pipeline_grid_search_over_kernel_gamma_alpha():
     pipe = make_pipeline(StandardScaler(), RepresenterKernelRegressor())
     grid = GridSearchCV(
         pipe,
-        {
-            "representerkernelregressor__kernel": ["rbf", "laplacian", "matern"],
-            "representerkernelregressor__gamma": [0.1, 1.0],
-            "representerkernelregressor__alpha": [0.01, 1.0],
-        },
+        [
+            {
+                "representerkernelregressor__kernel": ["rbf", "laplacian"],
+                "representerkernelregressor__gamma": [0.1, 1.0],
+                "representerkernelregressor__alpha": [0.01, 1.0],
+            },
+            {
+                "representerkernelregressor__kernel": ["matern"],
+                "representerkernelregressor__kernel_params": [
+                    {"length_scale": 1.0, "nu": 1.5},
+                    {"length_scale": 3.0, "nu": 2.5},
+                ],
+                "representerkernelregressor__alpha": [0.01, 1.0],
+            },
+        ],
         cv=3,
+        error_score="raise",  # every candidate fits: none is scored NaN
     ).fit(X, y)
     assert grid.best_score_ > 0.5
     assert len(grid.cv_results_["params"]) == 12
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
 
 
 class Quadratic(Kernel):

@@ -11,8 +11,8 @@ compare the compiled kernel with (same numbers to rounding) and as the
 fallback: the package's core dependencies are numpy, scipy and scikit-learn,
 and ``pip install sklearn_mathdl[fast]`` adds numba. The environment variable
 ``SKLEARN_MATHDL_NUMBA=0`` (read at import) or :func:`use_numba` forces the
-numpy path. Compiled functions are cached on disk (``cache=True``): the
-compilation is paid once per machine, not per fit or per process.
+numpy path (:mod:`sklearn_mathdl.utils._numba`). Compiled functions are
+cached on disk (``cache=True``): the compilation is paid once per machine.
 
 Only the package's built-in plugins are served by these kernels; a user's
 plugin always runs its own methods. In use so far: :func:`adam_update` and
@@ -21,21 +21,14 @@ log loss, ReLU and minibatch-gather kernels are tested against their numpy
 formulas here but not yet called by the training loop.
 """
 
-import contextlib
 import math
-import os
 
 import numpy as np
 
-try:  # pragma: no cover - which branch runs depends on the installation
-    import numba
-except ImportError:  # pragma: no cover
-    numba = None
+from sklearn_mathdl.utils._numba import jit as _jit
+from sklearn_mathdl.utils._numba import numba_enabled
 
 __all__ = [
-    "numba_available",
-    "numba_enabled",
-    "use_numba",
     "adam_update",
     "sgd_update",
     "log_loss_rows",
@@ -43,44 +36,6 @@ __all__ = [
     "relu_backward",
     "gather_rows",
 ]
-
-_enabled = numba is not None and os.environ.get("SKLEARN_MATHDL_NUMBA", "1") != "0"
-
-
-def numba_available():
-    """Whether numba is installed (the ``[fast]`` extra)."""
-    return numba is not None
-
-
-def numba_enabled():
-    """Whether the compiled kernels are in use (installed and not switched off)."""
-    return _enabled
-
-
-@contextlib.contextmanager
-def use_numba(enabled):
-    """Context manager: use the compiled kernels (``True``) or numpy (``False``).
-
-    ``use_numba(True)`` without numba installed raises ``ImportError``.
-    """
-    global _enabled
-    if enabled and numba is None:
-        raise ImportError(
-            "numba is not installed: install the fast extra with "
-            "`pip install sklearn_mathdl[fast]`."
-        )
-    previous, _enabled = _enabled, bool(enabled)
-    try:
-        yield
-    finally:
-        _enabled = previous
-
-
-def _jit(fn):
-    """``numba.njit(cache=True)`` when numba is installed, else None."""
-    if numba is None:
-        return None
-    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
 
 
 # --------------------------------------------------------------------- Adam
@@ -127,7 +82,7 @@ def adam_update(params, grad, M, V, b1, b2, eps, rate, buf):
     """
     dtype = params.dtype.type
     b1, b2, eps, rate = dtype(b1), dtype(b2), dtype(eps), dtype(rate)
-    if _enabled:
+    if numba_enabled():
         _adam_compiled(params, grad, M, V, b1, b2, eps, rate)
     else:
         _adam_numpy(params, grad, M, V, b1, b2, eps, rate, buf)
@@ -169,7 +124,7 @@ def sgd_update(params, grad, velocity, momentum, learning_rate, nesterov):
     """
     dtype = params.dtype.type
     momentum, learning_rate = dtype(momentum), dtype(learning_rate)
-    if _enabled:
+    if numba_enabled():
         _sgd_compiled(params, grad, velocity, momentum, learning_rate, bool(nesterov))
     else:
         _sgd_numpy(params, grad, velocity, momentum, learning_rate, nesterov)
@@ -233,7 +188,7 @@ def log_loss_rows(y, o):
     values : ndarray of shape (n_samples,)
     grad : ndarray of the shape of ``o``
     """
-    if _enabled and o.ndim == 2 and o.shape[1] > 0:
+    if numba_enabled() and o.ndim == 2 and o.shape[1] > 0:
         return _log_loss_compiled(
             np.ascontiguousarray(y, dtype=o.dtype), np.ascontiguousarray(o)
         )
@@ -262,7 +217,7 @@ _relu_backward_compiled = _jit(_relu_backward_loop)
 
 def relu_forward(z):
     r""":math:`\max(z, 0)`, written over ``z`` (C-contiguous); returns ``z``."""
-    if _enabled and z.flags.c_contiguous:
+    if numba_enabled() and z.flags.c_contiguous:
         _relu_forward_compiled(z)
     else:
         np.maximum(z, 0, out=z)
@@ -272,7 +227,7 @@ def relu_forward(z):
 def relu_backward(a, grad):
     r"""``grad`` times the derivative :math:`1[z > 0]`, read from the output
     :math:`a = \max(z, 0)` (positive exactly where :math:`z` is); in place."""
-    if _enabled and a.flags.c_contiguous and grad.flags.c_contiguous:
+    if numba_enabled() and a.flags.c_contiguous and grad.flags.c_contiguous:
         _relu_backward_compiled(a, grad)
     else:
         grad[a <= 0] = 0
@@ -290,7 +245,7 @@ _gather_compiled = _jit(_gather_loop)
 
 def gather_rows(X, rows, out):
     """``out[:] = X[rows]`` without a temporary (the minibatch gather)."""
-    if _enabled and X.flags.c_contiguous and out.flags.c_contiguous:
+    if numba_enabled() and X.flags.c_contiguous and out.flags.c_contiguous:
         _gather_compiled(X, rows, out)
     else:
         np.take(X, rows, axis=0, out=out)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from sklearn_mathdl.neural_network import _fused
+from sklearn_mathdl.utils._numba import numba_enabled, use_numba
 
 pytest.importorskip("numba")
 
@@ -21,7 +22,7 @@ def _both(kernel, *arrays, **kwargs):
     results = []
     for enabled in (True, False):
         copies = [a.copy() for a in arrays]
-        with _fused.use_numba(enabled):
+        with use_numba(enabled):
             out = kernel(*copies, **kwargs)
         results.append((copies, out))
     return results
@@ -117,13 +118,13 @@ def test_comparison_catches_a_wrong_kernel(monkeypatch):
 
 
 def test_use_numba_switches_and_restores():
-    before = _fused.numba_enabled()
-    with _fused.use_numba(False):
-        assert not _fused.numba_enabled()
-        with _fused.use_numba(True):
-            assert _fused.numba_enabled()
-        assert not _fused.numba_enabled()
-    assert _fused.numba_enabled() == before
+    before = numba_enabled()
+    with use_numba(False):
+        assert not numba_enabled()
+        with use_numba(True):
+            assert numba_enabled()
+        assert not numba_enabled()
+    assert numba_enabled() == before
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -140,7 +141,7 @@ def test_training_is_the_same_on_both_paths(solver, dtype):
     y = y[:300]
     fitted = []
     for enabled in (True, False):
-        with _fused.use_numba(enabled):
+        with use_numba(enabled):
             model = MLPClassifier(
                 (16,), solver=solver, max_iter=5, random_state=0, dtype=dtype
             ).fit(X, y)

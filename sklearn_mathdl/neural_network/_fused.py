@@ -15,16 +15,22 @@ numpy path (:mod:`sklearn_mathdl.utils._numba`). Compiled functions are
 cached on disk (``cache=True``): the compilation is paid once per machine.
 
 Only the package's built-in plugins are served by these kernels; a user's
-plugin always runs its own methods. In use so far: :func:`adam_update` and
-:func:`sgd_update` (the ``adam`` and ``sgd`` optimizers' steps). The softmax
-log loss, ReLU and minibatch-gather kernels are tested against their numpy
-formulas here but not yet called by the training loop.
+plugin always runs its own methods (a subclass of a built-in included): the
+``adam`` and ``sgd`` optimizers' steps (:func:`adam_update`,
+:func:`sgd_update`), the ``log_loss`` of softmax outputs
+(:func:`log_loss_rows`), a hidden layer's bias and ``relu``
+(:func:`bias_relu_forward`, :func:`relu_backward`) and the L2 penalty's
+gradient (:func:`add_scaled`). The minibatch gather has no kernel here:
+``np.take(..., mode="clip")`` into a preallocated buffer copies the rows as
+fast as a compiled loop (measured: 6 µs for 200 rows of 100 float64, 51 µs
+for 200 of 784), once ``mode="raise"``'s buffered copy is avoided.
 """
 
 import math
 
 import numpy as np
 
+from sklearn_mathdl.neural_network._softmax import row_max, row_sum
 from sklearn_mathdl.utils._numba import jit as _jit
 from sklearn_mathdl.utils._numba import numba_enabled
 
@@ -32,9 +38,9 @@ __all__ = [
     "adam_update",
     "sgd_update",
     "log_loss_rows",
-    "relu_forward",
+    "bias_relu_forward",
     "relu_backward",
-    "gather_rows",
+    "add_scaled",
 ]
 
 
@@ -132,13 +138,13 @@ def sgd_update(params, grad, velocity, momentum, learning_rate, nesterov):
 
 # ------------------------------------------------ softmax and its log loss
 def _log_loss_numpy(y, o):
-    u = o - o.max(axis=1, keepdims=True)
+    u = o - row_max(o)
     e = np.exp(u)
-    Z = e.sum(axis=1)
-    c = y.sum(axis=1)
+    Z = row_sum(e)
+    c = row_sum(y)
     e *= (c / Z)[:, None]
     e -= y
-    return np.log(Z) * c - (y * u).sum(axis=1), e
+    return np.log(Z) * c - row_sum(y * u), e
 
 
 def _log_loss_loop(y, o):
@@ -196,11 +202,21 @@ def log_loss_rows(y, o):
 
 
 # --------------------------------------------------------------------- ReLU
-def _relu_forward_loop(z):
-    flat = z.reshape(-1)
-    for i in range(flat.size):
-        if flat[i] < 0:
-            flat[i] = 0
+def _bias_relu_numpy(Z, b):
+    Z += b
+    np.maximum(Z, 0, out=Z)
+
+
+def _bias_relu_loop(Z, b):
+    n, k = Z.shape
+    for i in range(n):
+        for j in range(k):
+            z = Z[i, j] + b[j]
+            Z[i, j] = z if z > 0 else 0
+
+
+def _relu_backward_numpy(a, grad):
+    grad[a <= 0] = 0
 
 
 def _relu_backward_loop(a, grad):
@@ -211,42 +227,65 @@ def _relu_backward_loop(a, grad):
             flat_g[i] = 0
 
 
-_relu_forward_compiled = _jit(_relu_forward_loop)
+_bias_relu_compiled = _jit(_bias_relu_loop)
 _relu_backward_compiled = _jit(_relu_backward_loop)
 
 
-def relu_forward(z):
-    r""":math:`\max(z, 0)`, written over ``z`` (C-contiguous); returns ``z``."""
-    if numba_enabled() and z.flags.c_contiguous:
-        _relu_forward_compiled(z)
+def _contiguous(*arrays):
+    return all(a.flags.c_contiguous for a in arrays)
+
+
+def bias_relu_forward(Z, b):
+    r""":math:`A = \max(Z + b, 0)`, written over ``Z`` (one pass); returns it.
+
+    The layer's bias and its ReLU in one pass over the pre-activations, in
+    place: the buffer then holds :math:`A`, whose sign pattern is that of
+    :math:`Z + b` (all :func:`relu_backward` needs).
+    """
+    if numba_enabled() and Z.ndim == 2 and _contiguous(Z, b):
+        _bias_relu_compiled(Z, b.astype(Z.dtype, copy=False))
     else:
-        np.maximum(z, 0, out=z)
-    return z
+        _bias_relu_numpy(Z, b)
+    return Z
 
 
 def relu_backward(a, grad):
-    r"""``grad`` times the derivative :math:`1[z > 0]`, read from the output
-    :math:`a = \max(z, 0)` (positive exactly where :math:`z` is); in place."""
-    if numba_enabled() and a.flags.c_contiguous and grad.flags.c_contiguous:
+    r"""``grad`` times the derivative :math:`\mathbb{1}[z > 0]`, in place.
+
+    The mask is read from the output :math:`a = \max(z, 0)`, positive exactly
+    where :math:`z` is.
+    """
+    if numba_enabled() and a.shape == grad.shape and _contiguous(a, grad):
         _relu_backward_compiled(a, grad)
     else:
-        grad[a <= 0] = 0
+        _relu_backward_numpy(a, grad)
     return grad
 
 
-# ------------------------------------------------------------------- gather
-def _gather_loop(X, rows, out):
-    for i in range(rows.size):
-        out[i, :] = X[rows[i], :]
+# ------------------------------------------------------------ weight decay
+def _add_scaled_numpy(out, x, scale):
+    out += scale * x
 
 
-_gather_compiled = _jit(_gather_loop)
+def _add_scaled_loop(out, x, scale):
+    flat_out = out.reshape(-1)
+    flat_x = x.reshape(-1)
+    for i in range(flat_out.size):
+        flat_out[i] += scale * flat_x[i]
 
 
-def gather_rows(X, rows, out):
-    """``out[:] = X[rows]`` without a temporary (the minibatch gather)."""
-    if numba_enabled() and X.flags.c_contiguous and out.flags.c_contiguous:
-        _gather_compiled(X, rows, out)
+_add_scaled_compiled = _jit(_add_scaled_loop)
+
+
+def add_scaled(out, x, scale):
+    r""":math:`\text{out} \leftarrow \text{out} + s\,x` in one pass, in place.
+
+    The L2 penalty's gradient :math:`s W` added to a weight gradient without
+    the temporary array ``s * W``.
+    """
+    scale = out.dtype.type(scale)
+    if numba_enabled() and out.shape == x.shape and _contiguous(out, x):
+        _add_scaled_compiled(out, x, scale)
     else:
-        np.take(X, rows, axis=0, out=out)
+        _add_scaled_numpy(out, x, scale)
     return out

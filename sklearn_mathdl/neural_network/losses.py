@@ -47,6 +47,8 @@ Classification", Schedae Informaticae 25, 2016 (arXiv:1702.05659).
 import numpy as np
 from scipy.special import expit, xlogy
 
+from sklearn_mathdl.neural_network._fused import log_loss_rows
+
 #: The registered names of the twelve losses of Janocha & Czarnecki's table,
 #: in the table's order.
 from sklearn_mathdl.neural_network._loss_base import (
@@ -55,7 +57,6 @@ from sklearn_mathdl.neural_network._loss_base import (
     Loss,
     SoftmaxLoss,
 )
-from sklearn_mathdl.neural_network._fused import log_loss_rows
 from sklearn_mathdl.plugins import register_loss
 
 __all__ = [

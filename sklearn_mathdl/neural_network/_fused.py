@@ -60,8 +60,9 @@ def _adam_numpy(params, grad, M, V, b1, b2, eps, rate, buf):
     params -= buf
 
 
-def _adam_loop(params, grad, M, V, b1, b2, eps, rate):
+def _adam_loop(params, grad, M, V, b1, b2, eps, rate, keep):
     for i in range(params.size):
+        keep[i] = params[i]  # a no-op store when keep is params
         g = grad[i]
         m = M[i] * b1 + g
         v = V[i] * b2 + g * g
@@ -73,7 +74,7 @@ def _adam_loop(params, grad, M, V, b1, b2, eps, rate):
 _adam_compiled = _jit(_adam_loop)
 
 
-def adam_update(params, grad, M, V, b1, b2, eps, rate, buf):
+def adam_update(params, grad, M, V, b1, b2, eps, rate, buf, keep=None):
     r"""One Adam step on the flat vectors, in place (moments without their
     :math:`1 - \beta` factors, which ``rate`` and ``eps`` carry).
 
@@ -82,16 +83,28 @@ def adam_update(params, grad, M, V, b1, b2, eps, rate, buf):
         M \leftarrow \beta_1 M + g,\quad V \leftarrow \beta_2 V + g^2,\quad
         \theta \leftarrow \theta - r \frac{M}{\sqrt{V} + \epsilon}
 
-    ``buf`` is scratch space of the parameters' shape, used by numpy only.
-    The scalars are converted to the parameters' dtype first, so float32
-    training computes in float32 on both paths.
+    ``buf`` is scratch space of the parameters' shape, used by numpy only;
+    ``keep``, if given, receives a copy of the parameters before the step,
+    within the same pass. The scalars are converted to the parameters' dtype
+    first, so float32 training computes in float32 on both paths.
     """
     dtype = params.dtype.type
     b1, b2, eps, rate = dtype(b1), dtype(b2), dtype(eps), dtype(rate)
     if numba_enabled():
-        _adam_compiled(params, grad, M, V, b1, b2, eps, rate)
+        _adam_compiled(params, grad, M, V, b1, b2, eps, rate, _kept(keep, params))
     else:
+        _copy_before(keep, params)
         _adam_numpy(params, grad, M, V, b1, b2, eps, rate, buf)
+
+
+def _kept(keep, params):
+    """The array a compiled step copies the parameters into (themselves: none)."""
+    return params if keep is None else keep
+
+
+def _copy_before(keep, params):
+    if keep is not None:
+        np.copyto(keep, params)
 
 
 # ---------------------------------------------------------------------- SGD
@@ -105,8 +118,9 @@ def _sgd_numpy(params, grad, velocity, momentum, learning_rate, nesterov):
         params += velocity
 
 
-def _sgd_loop(params, grad, velocity, momentum, learning_rate, nesterov):
+def _sgd_loop(params, grad, velocity, momentum, learning_rate, nesterov, keep):
     for i in range(params.size):
+        keep[i] = params[i]  # a no-op store when keep is params
         g = grad[i]
         v = velocity[i] * momentum - learning_rate * g
         velocity[i] = v
@@ -119,7 +133,7 @@ def _sgd_loop(params, grad, velocity, momentum, learning_rate, nesterov):
 _sgd_compiled = _jit(_sgd_loop)
 
 
-def sgd_update(params, grad, velocity, momentum, learning_rate, nesterov):
+def sgd_update(params, grad, velocity, momentum, learning_rate, nesterov, keep=None):
     r"""One SGD step with momentum, in place.
 
     .. math::
@@ -127,12 +141,23 @@ def sgd_update(params, grad, velocity, momentum, learning_rate, nesterov):
         v \leftarrow \mu v - \eta g, \qquad
         \theta \leftarrow \theta + v \ \text{(classical)}, \qquad
         \theta \leftarrow \theta + \mu v - \eta g \ \text{(Nesterov)}.
+
+    ``keep``, if given, receives a copy of the parameters before the step.
     """
     dtype = params.dtype.type
     momentum, learning_rate = dtype(momentum), dtype(learning_rate)
     if numba_enabled():
-        _sgd_compiled(params, grad, velocity, momentum, learning_rate, bool(nesterov))
+        _sgd_compiled(
+            params,
+            grad,
+            velocity,
+            momentum,
+            learning_rate,
+            bool(nesterov),
+            _kept(keep, params),
+        )
     else:
+        _copy_before(keep, params)
         _sgd_numpy(params, grad, velocity, momentum, learning_rate, nesterov)
 
 

@@ -20,6 +20,7 @@ whose loss was just found finite are copied (``last_good``): the replay starts
 from them, and early stopping resumes from them.
 """
 
+import functools
 import time
 
 import numpy as np
@@ -40,6 +41,7 @@ from sklearn_mathdl.neural_network._tracing import (
     overflow_at_start,
     trace,
 )
+from sklearn_mathdl.plugins._base import takes_keyword
 
 
 class _Diverged(Exception):
@@ -215,7 +217,8 @@ class Trainer:
 
     def _run_epoch(self, network, batches, record, last_good):
         """One pass of minibatch updates; the mean loss and the last rate."""
-        optimizer, schedule = self.optimizer, self.schedule
+        schedule = self.schedule
+        step = _step_keeping(self.optimizer, last_good)
         total_loss, total_weight, rate = 0.0, 0.0, None
         try:
             for begin in batches.new_epoch():
@@ -229,8 +232,7 @@ class Trainer:
                     raise _Diverged(
                         loss, (batches.order, begin), batches.last_step, rate
                     )
-                np.copyto(last_good, network.params)
-                optimizer.step(network.params, network.grad, rate)
+                step(network.params, network.grad, rate)
                 batches.last_step = (batches.order, begin)
                 record.n_updates_ += 1
                 total_loss += loss * weight
@@ -389,3 +391,23 @@ class Trainer:
             "large values and need to be preprocessed: scale the features and "
             "the targets, or raise alpha."
         )
+
+
+def _step_keeping(optimizer, last_good):
+    """``step(params, grad, rate)``, first copying ``params`` into ``last_good``.
+
+    An optimizer whose ``step`` takes ``keep`` (the built-ins) copies within
+    its own pass over the parameters; for any other the copy is made here.
+    """
+    if takes_keyword(getattr(optimizer.step, "__func__", optimizer.step), "keep"):
+        return functools.partial(_step_with_keep, optimizer.step, last_good)
+    return functools.partial(_copy_then_step, optimizer.step, last_good)
+
+
+def _step_with_keep(step, last_good, params, grad, rate):
+    step(params, grad, rate, keep=last_good)
+
+
+def _copy_then_step(step, last_good, params, grad, rate):
+    np.copyto(last_good, params)
+    step(params, grad, rate)

@@ -69,6 +69,14 @@ class Optimizer(Plugin):
             Gradient :math:`g` of the minibatch loss at ``params``.
         learning_rate : float
             The step size :math:`\\eta`, given by the schedule.
+
+        Notes
+        -----
+        A ``step`` may also take a keyword ``keep``: an array of the shape
+        of ``params`` into which it copies the parameters before updating
+        them (the built-in optimizers do it within their single pass). The
+        trainer keeps the weights of the last finite loss this way; for an
+        optimizer without ``keep`` it copies them itself.
         """
         raise NotImplementedError
 
@@ -118,7 +126,7 @@ class SGD(Optimizer):
     def initialize(self, params):
         self.velocity_ = np.zeros_like(params)
 
-    def step(self, params, grad, learning_rate):
+    def step(self, params, grad, learning_rate, keep=None):
         # One fused pass (numba) or its numpy formula (_fused.sgd_update).
         sgd_update(
             params,
@@ -127,6 +135,7 @@ class SGD(Optimizer):
             self.momentum,
             learning_rate,
             self.nesterovs_momentum,
+            keep,
         )
 
 
@@ -189,7 +198,7 @@ class Adam(Optimizer):
         self.v_ = np.zeros_like(params)
         self._buffer = np.empty_like(params)
 
-    def step(self, params, grad, learning_rate):
+    def step(self, params, grad, learning_rate, keep=None):
         self.t_ += 1
         b1, b2, t = self.beta_1, self.beta_2, self.t_
         # M <- beta_1 M + g, V <- beta_2 V + g^2, and since
@@ -199,7 +208,16 @@ class Adam(Optimizer):
         s = math.sqrt(1 - b2)
         rate = learning_rate * math.sqrt(1 - b2**t) / (1 - b1**t) * (1 - b1) / s
         adam_update(
-            params, grad, self.m_, self.v_, b1, b2, self.epsilon / s, rate, self._buffer
+            params,
+            grad,
+            self.m_,
+            self.v_,
+            b1,
+            b2,
+            self.epsilon / s,
+            rate,
+            self._buffer,
+            keep,
         )
 
 

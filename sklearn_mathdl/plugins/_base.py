@@ -25,7 +25,8 @@ def constructor_parameters(cls):
 
 
 @functools.cache
-def _takes_keyword(function, name):
+def takes_keyword(function, name):
+    """Whether ``function``'s signature names the parameter ``name`` (cached)."""
     try:
         return name in inspect.signature(function).parameters
     except (TypeError, ValueError):  # a builtin without a signature
@@ -44,7 +45,7 @@ def call_with_optional(method, *args, **optional):
     kwargs = {
         key: value
         for key, value in optional.items()
-        if value is not None and _takes_keyword(function, key)
+        if value is not None and takes_keyword(function, key)
     }
     return method(*args, **kwargs)
 

@@ -82,6 +82,32 @@ def test_log_loss_rows_matches_numpy_and_the_definition(dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_step_keeps_the_weights_before_it(optimizer, dtype):
+    """``keep`` receives the parameters before the step, on both paths, and
+    the step itself is the one taken without ``keep``."""
+    rng = np.random.default_rng(5)
+    p, g, M = (rng.normal(size=501).astype(dtype) for _ in range(3))
+    V = rng.random(501).astype(dtype)
+
+    def adam(p, g, M, V, keep):
+        _fused.adam_update(p, g, M, V, 0.9, 0.999, 1e-7, 1e-3, np.empty_like(p), keep)
+
+    def sgd(p, g, M, V, keep):
+        _fused.sgd_update(p, g, M, 0.9, 0.01, True, keep)
+
+    step = adam if optimizer == "adam" else sgd
+    keep = np.full_like(p, np.nan)
+    (fast, _), (ref, _) = _both(step, p, g, M, V, keep)
+    (plain, _), _ = _both(lambda *a: step(*a[:4], None), p, g, M, V)
+    for kept in (fast[4], ref[4]):
+        np.testing.assert_array_equal(kept, p)
+    np.testing.assert_array_equal(fast[0], plain[0])
+    np.testing.assert_array_equal(fast[0], ref[0])
+    assert not np.array_equal(fast[0], p)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_bias_relu_and_its_backward_match_numpy(dtype):
     rng = np.random.default_rng(3)
     z = rng.normal(size=(50, 9)).astype(dtype)
@@ -108,7 +134,7 @@ def test_add_scaled_matches_numpy_bit_for_bit(dtype):
 def test_comparison_catches_a_wrong_kernel(monkeypatch):
     """The equality test fails when the compiled kernel is wrong (eps dropped)."""
 
-    def wrong(params, grad, M, V, b1, b2, eps, rate):
+    def wrong(params, grad, M, V, b1, b2, eps, rate, keep):
         M *= b1
         M += grad
         V *= b2

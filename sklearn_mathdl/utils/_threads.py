@@ -56,14 +56,57 @@ def current_blas_threads():
     return min(counts) if counts else None
 
 
+def _runnable_threads(path):
+    """Runnable threads counted in ``path`` (``/proc/loadavg``, or one thread's
+    ``stat``); None where the file does not exist (not Linux)."""
+    try:
+        with open(path) as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    if path.endswith("loadavg"):  # "0.52 0.58 0.59 3/467 12345"
+        return int(text.split()[3].split("/")[0])
+    return int(text[text.rindex(")") + 2] == "R")  # "pid (name) R ..."
+
+
+def busy_cores_elsewhere():
+    """Threads of other processes running or ready to run at this instant.
+
+    The machine's runnable threads (``/proc/loadavg``) minus this process's
+    own (``/proc/self/task/*/stat`` in state R: the caller, and BLAS workers
+    still spinning after a previous product). 0 where ``/proc`` is absent.
+    """
+    total = _runnable_threads("/proc/loadavg")
+    if total is None:
+        return 0
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 0
+    own = sum(_runnable_threads(f"/proc/self/task/{t}/stat") or 0 for t in tasks)
+    return max(0, total - max(own, 1))
+
+
 def blas_thread_limit(wanted=None):
-    """``wanted`` threads, capped by the cores and by the limit already in force."""
+    """``wanted`` threads, capped by the free cores and the limit in force.
+
+    Free cores are the cores this process may run on minus those other
+    processes keep busy now (:func:`busy_cores_elsewhere`), as OpenMP's
+    dynamic adjustment does: OpenBLAS's threads spin while they wait for each
+    other, so two threads sharing a core with another process run a product
+    several times slower than one thread alone (measured: 4x for the MLP's
+    minibatch products on 2 cores with 2 other busy processes). Set the
+    environment variable ``SKLEARN_MATHDL_DYNAMIC_THREADS=0`` to ignore the
+    load.
+    """
     limit = available_cores()
     if wanted is not None:
         limit = min(limit, int(wanted))
     current = current_blas_threads()
     if current is not None:
         limit = min(limit, current)
+    if limit > 1 and os.environ.get("SKLEARN_MATHDL_DYNAMIC_THREADS", "1") != "0":
+        limit = min(limit, available_cores() - busy_cores_elsewhere())
     return max(1, limit)
 
 

@@ -256,8 +256,8 @@ _bias_relu_compiled = _jit(_bias_relu_loop)
 _relu_backward_compiled = _jit(_relu_backward_loop)
 
 
-def _contiguous(*arrays):
-    return all(a.flags.c_contiguous for a in arrays)
+def _contiguous(a, b):
+    return a.flags.c_contiguous and b.flags.c_contiguous
 
 
 def bias_relu_forward(Z, b):

@@ -14,7 +14,7 @@ demo: $(BIN)/python
 	$(BIN)/python -m sklearn_mathdl demo
 
 test: $(BIN)/python
-	$(BIN)/python -m pip install -q -e ".[test,plot,fast]"
+	$(BIN)/python -m pip install -q -e ".[test,plot,fast,dask]"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	MPLBACKEND=Agg $(BIN)/python -m pytest

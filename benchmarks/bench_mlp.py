@@ -33,7 +33,12 @@ Usage (full runs take a few minutes: serialise them with other benchmarks)::
     flock /tmp/mathdl_bench.lock python benchmarks/bench_mlp.py
     python benchmarks/bench_mlp.py --quick --repeats 1
     python benchmarks/bench_mlp.py [--cases a,b,c] [--precisions float64,float32]
-        [--repeats N] [--threads N]
+        [--repeats N] [--threads N] [--first-fit]
+
+``--first-fit`` first times, in fresh processes, the import and the first fits
+of a (256, 128) network: with the compiled kernels not yet cached (an empty
+``NUMBA_CACHE_DIR``: what the first process on a machine pays), cached, and on
+the numpy path.
 
 ``--quick`` runs 2 epochs on at most 10000 training samples. ``--threads N``
 limits BLAS to N threads for both estimators and the floor; by default ours
@@ -46,6 +51,7 @@ import gc
 import gzip
 import os
 import statistics
+import subprocess
 import sys
 import time
 import warnings
@@ -157,6 +163,57 @@ CASES = {
     "b": ("Fashion-MNIST 784 pixels, 10 classes", load_case_b, 5, "clf"),
     "c": ("make_friedman1 10 features, MLPRegressor", load_case_c, 10, "reg"),
 }
+
+
+# ------------------------------------------------- first fit (compilation)
+FIRST_FIT_CHILD = """
+import time, warnings
+start = time.perf_counter()
+import numpy as np
+from sklearn_mathdl import MLPClassifier
+imported = time.perf_counter() - start
+warnings.simplefilter("ignore")
+rng = np.random.default_rng(0)
+X, y = rng.standard_normal((2000, 100)), rng.integers(0, 10, 2000)
+times = []
+for dtype in ("float64", "float32"):
+    for _ in range(2):
+        start = time.perf_counter()
+        MLPClassifier((256, 128), max_iter=1, random_state=0, dtype=dtype).fit(X, y)
+        times.append(time.perf_counter() - start)
+print(imported, *times)
+"""
+
+
+def first_fit_costs():
+    """Import and first-fit times in fresh processes: compiled kernels not yet
+    cached (an empty ``NUMBA_CACHE_DIR``), cached, and the numpy path."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:
+        runs = [
+            (
+                "numba, empty cache (first process on a machine)",
+                {"NUMBA_CACHE_DIR": cache},
+            ),
+            ("numba, cached (every later process)", {"NUMBA_CACHE_DIR": cache}),
+            ("numpy path (SKLEARN_MATHDL_NUMBA=0)", {"SKLEARN_MATHDL_NUMBA": "0"}),
+        ]
+        for label, env in runs:
+            child = subprocess.run(
+                [sys.executable, "-c", FIRST_FIT_CHILD],
+                env={**os.environ, **env},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            imp, f64, f64_again, f32, f32_again = map(float, child.stdout.split())
+            print(
+                f"first fit, {label}: import {imp:.2f} s; one epoch of 2000x100 "
+                f"(256, 128): float64 first {f64:.3f} s then {f64_again:.3f} s, "
+                f"float32 first {f32:.3f} s then {f32_again:.3f} s",
+                flush=True,
+            )
 
 
 # ------------------------------------------------------------ estimators
@@ -385,6 +442,11 @@ def parse_args(argv):
         help="comma-separated dtypes among float64, float32",
     )
     parser.add_argument(
+        "--first-fit",
+        action="store_true",
+        help="also time the first fit of fresh processes (numba compilation)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=None,
@@ -420,6 +482,8 @@ def main(argv=None):
             "WARNING: other processes are using the CPU; timings, multi-threaded "
             "BLAS ones above all, will be unreliable."
         )
+    if args.first_fit:
+        first_fit_costs()
     limits = (
         threadpool_limits(args.threads, user_api="blas")
         if args.threads is not None

@@ -146,3 +146,31 @@ def test_workers_learn_a_runtime_name_from_the_estimator(dask_client, clean_regi
         search = GridSearchCV(make(), {"activation": [name]}, cv=2).fit(X, y)
     assert search.best_score_ > 0.8
     assert all(dask_client.run(_worker_knows, name).values())
+
+
+def _blas_threads():
+    from threadpoolctl import threadpool_info
+
+    return min(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def test_workers_run_blas_on_one_thread_and_fits_keep_it(dask_client):
+    """The nanny's one-thread BLAS limit holds in the workers (docs/scaling_out.md),
+    and a fit there does not raise it."""
+    assert set(dask_client.run(_blas_threads).values()) == {1}
+    assert dask_client.submit(_blas_threads_during_a_fit, pure=False).result() == [1]
+
+
+def _blas_threads_during_a_fit():
+    X, y = load_iris(return_X_y=True)
+    seen = []
+    model = MLPClassifier(
+        (256,),
+        max_iter=1,
+        random_state=0,
+        callbacks=lambda est, info: seen.append(_blas_threads()),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(X, y)
+    return seen

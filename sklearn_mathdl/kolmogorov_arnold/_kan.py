@@ -15,7 +15,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from sklearn_mathdl.kolmogorov_arnold._grid import MARGIN, data_range, range_of, regrid
+from sklearn_mathdl.kolmogorov_arnold._grid import MARGIN, data_range, range_of
 from sklearn_mathdl.kolmogorov_arnold._kan_network import KANNetwork
 from sklearn_mathdl.kolmogorov_arnold._reading import EdgeReadingMixin
 from sklearn_mathdl.kolmogorov_arnold._training import StagedTraining
@@ -375,8 +375,8 @@ class KolmogorovArnoldRegressor(
         return TrainingData(train[0], train[1], _check_total_weight(sw_train)), validation
 
     def _new_network(self, data, random_state):
-        """The initial network: input grids on the data, hidden grids on the
-        initial layers' outputs, output biases at the weighted mean target."""
+        """The initial network: input grids on the data, output biases at the
+        weighted mean target (the hidden grids follow in training)."""
         X, Y, sample_weight = data
         sizes = [X.shape[1], *self._hidden_widths(X.shape[1]), Y.shape[1]]
         network = KANNetwork(
@@ -387,9 +387,10 @@ class KolmogorovArnoldRegressor(
         )
         network.initialize(random_state)
         network.centers[0], network.half_widths[0] = self._input_range(X, sample_weight)
-        network.biases[-1][...] = np.average(Y, axis=0, weights=sample_weight)
-        if network.n_layers > 1:
-            regrid(network, X, None, range(1, network.n_layers), sample_weight)
+        weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+        # Normalised weights first: the mean of targets near the float64
+        # limit does not overflow.
+        network.biases[-1][...] = (weights / weights.sum()) @ Y
         return network
 
     def __sklearn_tags__(self):

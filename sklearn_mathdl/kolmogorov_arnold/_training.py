@@ -14,12 +14,15 @@ stopping, callbacks and the diagnosis of non-finite values come from there.
 
 import warnings
 
+import numpy as np
+
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_mathdl.kolmogorov_arnold._grid import regrid
 from sklearn_mathdl.kolmogorov_arnold._objective import KANObjective
 from sklearn_mathdl.neural_network._reporting import Report
 from sklearn_mathdl.neural_network._stopping import StoppingRule
+from sklearn_mathdl.neural_network._tracing import PluginFault
 from sklearn_mathdl.neural_network._trainer import Trainer
 from sklearn_mathdl.plugins import OPTIMIZERS, get_loss, get_schedule
 from sklearn_mathdl.utils._threads import blas_threads
@@ -55,15 +58,41 @@ class StagedTraining:
         hidden = range(1, network.n_layers)
         with blas_threads():
             self._trainer(quiet=True).check_plugins(network, data)
+            self._regrid(None, hidden)  # hidden grids on the initial layers
             for stage, n_intervals in enumerate(n_intervals_per_stage):
                 if stage:  # extension: finer grids, hidden ranges followed
-                    regrid(network, data.X, n_intervals, hidden, data.sample_weight)
+                    self._regrid(n_intervals, hidden)
                 for _ in range(est.grid_updates if hidden else 0):
                     self._round(GRID_UPDATE_ITERATIONS, None, quiet=True)
-                    regrid(network, data.X, None, hidden, data.sample_weight)
+                    self._regrid(None, hidden)
                 last = stage == len(n_intervals_per_stage) - 1
                 self._round(est.max_iter, self.validation, quiet=not last)
         return self.n_iter
+
+    def _regrid(self, n_intervals, layers):
+        """:func:`regrid` on the training data; the base function, the only
+        plugin it calls, is named if it raises or makes the grid fit fail."""
+        if not layers and n_intervals is None:
+            return
+        network, data = self.network, self.data
+        try:
+            with np.errstate(all="ignore"):
+                regrid(network, data.X, n_intervals, layers, data.sample_weight)
+            failed = not np.isfinite(network.params).all()
+        except Exception as exc:
+            failed = exc
+        if failed is not False:
+            raise PluginFault(
+                f"The base function {network.base_function!r} broke a grid "
+                "update: fitting the new grids' coefficients by least squares "
+                + (
+                    f"raised {type(failed).__name__}: {failed}"
+                    if isinstance(failed, Exception)
+                    else "gave non-finite coefficients"
+                )
+                + ". The base function must return finite values of its input's "
+                "shape on [-1, 1]. Fix the plugin."
+            ) from (failed if isinstance(failed, Exception) else None)
 
     def _trainer(self, quiet):
         est = self.estimator
@@ -110,12 +139,16 @@ class StagedTraining:
         self.n_iter += est.n_iter_
 
 
-def _restart_patience(record, early_stopping):
+def _restart_patience(record, validated):
     """A round starts its own patience (a new grid changes the loss, and the
-    best weights of another grid have another layout)."""
+    best weights of another grid have another layout). A round with
+    validation follows scikit-learn's early stopping (``best_loss_`` None);
+    one without (also the grid-update rounds of an early-stopping fit)
+    watches the training loss."""
     record._no_improvement_count = 0
     record._best_params = None
-    if early_stopping:
+    if validated:
+        record.best_loss_ = None
         record.best_validation_score_ = -float("inf")
-    elif record.best_loss_ is not None:
+    else:
         record.best_loss_ = float("inf")

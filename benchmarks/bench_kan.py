@@ -98,12 +98,18 @@ def contenders(name, n_features, seed):
     n_params = kan_parameters([n_features, *widths, 1], last)
     hidden = max(1, round((n_params - 1) / (n_features + 2)))
     n_spline_knots = int(np.clip(n_params // n_features - 2, 3, 200))
-    mlp = dict(hidden_layer_sizes=(hidden,), activation="tanh", solver="lbfgs",
-               max_iter=2000, random_state=seed)
+    mlp = dict(
+        hidden_layer_sizes=(hidden,),
+        activation="tanh",
+        solver="lbfgs",
+        max_iter=2000,
+        random_state=seed,
+    )
     return {
         "KAN (ours)": (
-            KolmogorovArnoldRegressor(widths=widths, n_knots=knots, alpha=alpha,
-                                      random_state=seed),
+            KolmogorovArnoldRegressor(
+                widths=widths, n_knots=knots, alpha=alpha, random_state=seed
+            ),
             n_params,
         ),
         "MLP (ours)": (
@@ -115,8 +121,10 @@ def contenders(name, n_features, seed):
             (n_features + 2) * hidden + 1,
         ),
         "Spline+Ridge": (
-            make_pipeline(SplineTransformer(n_knots=n_spline_knots),
-                          RidgeCV(alphas=np.logspace(-8, 2, 11))),
+            make_pipeline(
+                SplineTransformer(n_knots=n_spline_knots),
+                RidgeCV(alphas=np.logspace(-8, 2, 11)),
+            ),
             n_features * (n_spline_knots + 2) + 1,
         ),
     }
@@ -146,8 +154,9 @@ def run_case(name, n_samples, repeats):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", nargs="*",
-                        default=["friedman1", "toy", *FEYNMAN, "diabetes"])
+    parser.add_argument(
+        "--cases", nargs="*", default=["friedman1", "toy", *FEYNMAN, "diabetes"]
+    )
     parser.add_argument("--n-samples", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true")

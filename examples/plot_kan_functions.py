@@ -10,10 +10,10 @@ them beside the truth (rescaled to the learned function by least squares).
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from sklearn_mathdl import KolmogorovArnoldRegressor  # noqa: E402
+from sklearn_mathdl import KolmogorovArnoldRegressor
 
 rng = np.random.RandomState(0)
 X = rng.uniform(-1, 1, (1000, 2))
@@ -29,7 +29,12 @@ print(f"held-out MSE {mse:.2e}")
 (inputs, inner), (hidden, outer) = model.univariate_functions()
 bias = model.network_.biases[-1][0]
 panels = [
-    (inputs[:, 0], inner[:, 0, 0], np.sin(np.pi * inputs[:, 0]), "phi_1(x) ~ sin(pi x)"),
+    (
+        inputs[:, 0],
+        inner[:, 0, 0],
+        np.sin(np.pi * inputs[:, 0]),
+        "phi_1(x) ~ sin(pi x)",
+    ),
     (inputs[:, 1], inner[:, 1, 0], inputs[:, 1] ** 2, "phi_2(y) ~ y^2"),
     (hidden[:, 0], np.log(outer[:, 0, 0] + bias), hidden[:, 0], "log(Phi(h) + b) ~ h"),
 ]

@@ -127,7 +127,10 @@ def _fit_coefficients(network, layer, A, values, root_weights):
     b = network._base(layer, u, None)
     basis = bspline_basis(u, network.n_intervals, network.degree)
     target = values - b[:, :, None] * network.base_weights[layer]
-    basis, target = basis * root_weights[:, None, None], target * root_weights[:, None, None]
+    basis, target = (
+        basis * root_weights[:, None, None],
+        target * root_weights[:, None, None],
+    )
     for p in range(A.shape[1]):
         solution = np.linalg.lstsq(basis[:, p, :], target[:, p, :], rcond=None)[0]
         network.coefs[layer][p] = solution

@@ -212,7 +212,10 @@ class KolmogorovArnoldRegressor(
         "entropy_penalty": [Interval(Real, 0, None, closed="left")],
         "solver": [PluginConstraint(OPTIMIZERS)],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "early_stopping": ["boolean"],
@@ -279,9 +282,9 @@ class KolmogorovArnoldRegressor(
         if self.widths is None:
             return [2 * n_features + 1]
         widths = list(self.widths)
-        if not all(isinstance(w, Integral) and not isinstance(w, bool) for w in widths) or any(
-            w < 1 for w in widths
-        ):
+        if not all(
+            isinstance(w, Integral) and not isinstance(w, bool) for w in widths
+        ) or any(w < 1 for w in widths):
             raise ValueError(
                 f"widths must be a tuple of positive integers (the hidden layers' "
                 f"widths), got {self.widths!r}. Use e.g. widths=(5,), or "
@@ -291,7 +294,9 @@ class KolmogorovArnoldRegressor(
 
     def _grid_schedule(self):
         """The number of grid intervals of each stage."""
-        knots = [self.n_knots] if isinstance(self.n_knots, Integral) else list(self.n_knots)
+        knots = (
+            [self.n_knots] if isinstance(self.n_knots, Integral) else list(self.n_knots)
+        )
         valid = (
             knots
             and all(isinstance(k, Integral) and not isinstance(k, bool) for k in knots)
@@ -364,7 +369,9 @@ class KolmogorovArnoldRegressor(
                 "The validation set is too small. Increase 'validation_fraction' "
                 "or the size of your dataset."
             )
-        sw_train, sw_held = (train[2], held[2]) if sample_weight is not None else (None,) * 2
+        sw_train, sw_held = (
+            (train[2], held[2]) if sample_weight is not None else (None,) * 2
+        )
 
         def score(output):
             if not np.isfinite(output).all():
@@ -372,7 +379,9 @@ class KolmogorovArnoldRegressor(
             return r2_score(held[1], output, sample_weight=sw_held)
 
         validation = Validation(held[0], held[1], sw_held, score)
-        return TrainingData(train[0], train[1], _check_total_weight(sw_train)), validation
+        return TrainingData(
+            train[0], train[1], _check_total_weight(sw_train)
+        ), validation
 
     def _new_network(self, data, random_state):
         """The initial network: input grids on the data, output biases at the

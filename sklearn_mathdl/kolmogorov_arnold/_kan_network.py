@@ -244,7 +244,11 @@ class KANNetwork:
 
     def _layer_gradients(self, layer, entry, delta):
         """Write the layer's parameter gradients; return what the input needs."""
-        c, ws, wb = self.coefs[layer], self.spline_scales[layer], self.base_weights[layer]
+        c, ws, wb = (
+            self.coefs[layer],
+            self.spline_scales[layer],
+            self.base_weights[layer],
+        )
         basis, b = entry["basis"], entry["b"]
         n, d_in, n_basis = basis.shape
         per_basis = (basis.reshape(n, -1).T @ delta).reshape(c.shape)

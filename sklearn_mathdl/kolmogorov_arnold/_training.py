@@ -15,7 +15,6 @@ stopping, callbacks and the diagnosis of non-finite values come from there.
 import warnings
 
 import numpy as np
-
 from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_mathdl.kolmogorov_arnold._grid import regrid

@@ -61,8 +61,12 @@ def test_stochastic_solvers_with_early_stopping_fit(solver):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model = KolmogorovArnoldRegressor(
-            widths=(3,), solver=solver, early_stopping=True, max_iter=60,
-            learning_rate_init=0.01, random_state=0,
+            widths=(3,),
+            solver=solver,
+            early_stopping=True,
+            max_iter=60,
+            learning_rate_init=0.01,
+            random_state=0,
         ).fit(X, y)
     assert model.best_loss_ is None and len(model.validation_scores_) > 0
     assert model.score(X, y) > 0.5

@@ -83,7 +83,9 @@ def inputs(draw):
     y = y.reshape(n, k) if k > 1 else y
     if draw(st.integers(0, 9)) == 0:
         y = y.astype(str)
-    weights = draw(st.sampled_from(["none", "ones", "zeros", "negative", "huge", "short"]))
+    weights = draw(
+        st.sampled_from(["none", "ones", "zeros", "negative", "huge", "short"])
+    )
     sample_weight = {
         "none": None,
         "ones": np.ones(n),

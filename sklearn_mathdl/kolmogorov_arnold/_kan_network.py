@@ -56,6 +56,14 @@ _VIEWS = ("coefs", "base_weights", "spline_scales", "biases", "_grads")
 class KANNetwork:
     """A stack of Kolmogorov–Arnold layers with packed parameters.
 
+    Layer :math:`l` computes :math:`y_q = \\beta_q + \\sum_p \\phi_{p,q}(x_p)`
+    with B-spline edge functions plus a base function. Spline coefficients,
+    base weights and spline scales of every layer, then every bias vector,
+    are views into the one vector ``params``, and their gradients into
+    ``grad``: the interface of
+    :class:`~sklearn_mathdl.neural_network.DenseNetwork`, which the package's
+    trainer drives.
+
     Parameters
     ----------
     layer_sizes : sequence of int
@@ -66,6 +74,26 @@ class KANNetwork:
         :math:`G`, grid intervals of every edge's spline.
     degree : int
         :math:`k`, the spline degree.
+
+    See Also
+    --------
+    sklearn_mathdl.KolmogorovArnoldRegressor : The estimator trained on it.
+    sklearn_mathdl.neural_network.DenseNetwork : The dense network of the
+        same interface.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.kolmogorov_arnold import KANNetwork
+    >>> from sklearn_mathdl.plugins import get_activation
+    >>> net = KANNetwork([2, 3, 1], get_activation("silu"), 5, 3)
+    >>> net.params.shape  # (2*3 + 3*1) edges * (5 + 3 + 2), then 3 + 1 biases
+    (94,)
+    >>> net.initialize(np.random.RandomState(0))
+    >>> net.forward(np.zeros((4, 2)), keep=True).shape
+    (4, 1)
+    >>> net.backward(np.ones((4, 1))).shape
+    (94,)
     """
 
     def __init__(self, layer_sizes, base_function, n_intervals, degree):
@@ -88,6 +116,7 @@ class KANNetwork:
 
     @property
     def n_layers(self):
+        """The number of Kolmogorov–Arnold layers."""
         return len(self.layer_sizes) - 1
 
     @property
@@ -134,18 +163,31 @@ class KANNetwork:
         self._make_views()
 
     def resize(self, n_intervals):
-        """Set :math:`G`; the parameters become zeros of the new layout."""
+        """Set :math:`G`; the parameters become zeros of the new layout.
+
+        Parameters
+        ----------
+        n_intervals : int
+            The new :math:`G`.
+        """
         self.n_intervals = int(n_intervals)
         self.params = np.zeros(self._n_params())
         self.grad = np.zeros_like(self.params)
         self._make_views()
 
     def initialize(self, random_state, noise=0.1):
-        """pykan's start: :math:`\\phi \\approx w^b b` plus small spline noise.
+        """Draw pykan's start: :math:`\\phi \\approx w^b b` plus small spline noise.
 
         :math:`w^b \\sim U(-1, 1)/\\sqrt{d_l}`, :math:`w^s = 1/\\sqrt{d_l}`,
         :math:`c \\sim U(-\\tfrac{\\text{noise}}{2}, \\tfrac{\\text{noise}}{2})`,
         biases zero.
+
+        Parameters
+        ----------
+        random_state : numpy.random.RandomState
+            The random number generator.
+        noise : float, default=0.1
+            Width of the spline coefficients' uniform distribution.
         """
         for c, wb, ws in zip(self.coefs, self.base_weights, self.spline_scales):
             scale = 1.0 / np.sqrt(wb.shape[0])
@@ -155,14 +197,40 @@ class KANNetwork:
 
     # ------------------------------------------------------- evaluation
     def normalized(self, layer, A):
-        """:math:`u = \\operatorname{clip}((x - m)/r, -1, 1)` and where it was not clipped."""
+        """Map a layer's inputs onto its grid: :math:`u = \\operatorname{clip}((x - m)/r, -1, 1)`.
+
+        Parameters
+        ----------
+        layer : int
+            The layer whose grid ranges apply.
+        A : ndarray of shape (n_samples, d_l)
+            The layer's inputs.
+
+        Returns
+        -------
+        u : ndarray of shape (n_samples, d_l)
+            The normalised, clipped inputs.
+        inside : ndarray of bool of shape (n_samples, d_l)
+            Where no clipping took place (the derivative of the clip).
+        """
         with np.errstate(over="ignore"):
             u = (A - self.centers[layer]) / self.half_widths[layer]
         inside = np.abs(u) <= 1.0
         return np.clip(u, -1.0, 1.0), inside
 
     def spline_matrix(self, layer):
-        """The coefficients times the spline scales, as a ``(d_l (G+k), d_{l+1})`` matrix."""
+        """Return the coefficients times the spline scales, as one matrix.
+
+        Parameters
+        ----------
+        layer : int
+            The layer.
+
+        Returns
+        -------
+        matrix : ndarray of shape (d_l * (G + k), d_{l+1})
+            :math:`w^s_{p,q} c_{p,j,q}` at row :math:`p (G + k) + j`.
+        """
         c, ws = self.coefs[layer], self.spline_scales[layer]
         return (c * ws[:, None, :]).reshape(-1, c.shape[2])
 
@@ -172,7 +240,26 @@ class KANNetwork:
         return np.asarray(b, dtype=float)
 
     def edge_values(self, layer, u, b, basis):
-        """:math:`\\phi_{p,q}(x_{ip})` and the spline parts :math:`s_{ipq}`."""
+        """Return the edge values :math:`\\phi_{p,q}(x_{ip})` and their spline parts.
+
+        Parameters
+        ----------
+        layer : int
+            The layer.
+        u : ndarray of shape (n_samples, d_l)
+            Normalised inputs (:meth:`normalized`).
+        b : ndarray of shape (n_samples, d_l)
+            The base function at ``u``.
+        basis : ndarray of shape (n_samples, d_l, G + k)
+            The B-splines at ``u``.
+
+        Returns
+        -------
+        values : ndarray of shape (n_samples, d_l, d_{l+1})
+            :math:`\\phi_{p,q}(x_{ip})`.
+        spline : ndarray of shape (n_samples, d_l, d_{l+1})
+            :math:`s_{ipq} = \\sum_j c_{p,j,q} B_j(u_{ip})`.
+        """
         spline = np.einsum("ipj,pjq->ipq", basis, self.coefs[layer])
         values = (
             b[:, :, None] * self.base_weights[layer]
@@ -188,6 +275,21 @@ class KANNetwork:
         derivative with respect to the edge values, for :meth:`backward`).
         ``calls``, if given, makes each base-function call instead (its
         ``forward(layer, activation, u)``), so the fault tracer checks it.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_inputs)
+            The network input.
+        keep : bool, default=False
+            Cache what :meth:`backward` needs (basis values and derivatives).
+        calls : object, default=None
+            If given, its ``forward(layer, activation, u)`` is called instead
+            of each base function's ``forward(u)``.
+
+        Returns
+        -------
+        output : ndarray of shape (n_samples, n_outputs)
+            The network output.
         """
         A, cache = np.asarray(X, dtype=float), []
         self.penalty_value = 0.0
@@ -226,9 +328,21 @@ class KANNetwork:
         each base function's vector–Jacobian product instead (its
         ``backward(layer, activation, u, grad_output, None)``).
 
+        Parameters
+        ----------
+        grad_output : ndarray of shape (n_samples, n_outputs)
+            :math:`\\partial L/\\partial o` at the last cached forward pass.
+        weight_decay : float, default=0.0
+            The L2 factor :math:`s`.
+        calls : object, default=None
+            If given, its ``backward(layer, activation, u, grad_output,
+            output)`` is called instead of each base function's
+            vector–Jacobian product.
+
         Returns
         -------
         grad : ndarray of shape (n_params,)
+            ``self.grad``, in the layout of ``params``.
         """
         delta = np.asarray(grad_output, dtype=float)
         for layer in range(self.n_layers - 1, -1, -1):
@@ -289,6 +403,12 @@ class KANNetwork:
         self._cache = None
 
     def squared_weight_norm(self):
-        """:math:`\\|\\theta\\|^2` of the weights (every parameter but the biases)."""
+        """Return :math:`\\|\\theta\\|^2` of the weights (every parameter but the biases).
+
+        Returns
+        -------
+        norm : float
+            The squared Euclidean norm of the weights.
+        """
         weights = self.params[: self._n_weights()]
         return float(np.dot(weights, weights))

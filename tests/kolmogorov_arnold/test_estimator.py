@@ -9,6 +9,8 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sklearn_mathdl import KolmogorovArnoldRegressor
 
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def _data(n=120, seed=0):
     rng = np.random.RandomState(seed)

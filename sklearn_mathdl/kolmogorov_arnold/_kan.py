@@ -64,9 +64,9 @@ class KolmogorovArnoldRegressor(
 
     Parameters
     ----------
-    widths : tuple of int or None, default=None
-        Widths of the hidden layers; None is ``(2 * n_features + 1,)``, ``()``
-        no hidden layer.
+    widths : int, tuple of int or None, default=None
+        Widths of the hidden layers (an int: one hidden layer); None is
+        ``(2 * n_features + 1,)``, ``()`` no hidden layer.
     n_knots : int or tuple of int, default=6
         Knots of every edge's grid on its range, ends included (``G + 1`` for
         :math:`G` intervals). A strictly increasing tuple is a grid-extension
@@ -116,7 +116,9 @@ class KolmogorovArnoldRegressor(
         fitting smooth targets to high precision is what this model is for.
     early_stopping : bool, default=False
         With a stochastic solver, hold out ``validation_fraction`` of the
-        data, stop when its R² stops improving, keep the best weights.
+        data, stop each stage's main round when its R² stops improving, and
+        keep the best weights of the last stage (``validation_scores_``
+        collects the epochs of every stage).
     validation_fraction : float, default=0.1
         Fraction held out for early stopping.
     n_iter_no_change : int, default=10
@@ -201,7 +203,7 @@ class KolmogorovArnoldRegressor(
     """
 
     _parameter_constraints: dict = {
-        "widths": [None, tuple, list],
+        "widths": [None, Interval(Integral, 1, None, closed="left"), tuple, list],
         "n_knots": [Interval(Integral, 2, None, closed="left"), tuple, list],
         "spline_degree": [Interval(Integral, 1, None, closed="left")],
         "grid_range": [StrOptions({"auto"}), tuple, list],
@@ -281,7 +283,7 @@ class KolmogorovArnoldRegressor(
     def _hidden_widths(self, n_features):
         if self.widths is None:
             return [2 * n_features + 1]
-        widths = list(self.widths)
+        widths = [self.widths] if np.ndim(self.widths) == 0 else list(self.widths)
         if not all(
             isinstance(w, Integral) and not isinstance(w, bool) for w in widths
         ) or any(w < 1 for w in widths):

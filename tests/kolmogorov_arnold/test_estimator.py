@@ -109,3 +109,25 @@ def test_pruning_removes_negligible_edges():
     [(inputs, values)] = model.univariate_functions()
     assert np.all(values[:, 1:, 0] == 0.0)
     assert np.mean((model.predict(X) - before) ** 2) < 1e-2
+
+
+def test_an_int_width_is_one_hidden_layer():
+    X, y = _data(40)
+    model = KolmogorovArnoldRegressor(widths=3, max_iter=5, random_state=0).fit(X, y)
+    assert model.layer_sizes_ == [2, 3, 1]
+
+
+def test_a_callback_stops_the_last_stage():
+    X, y = _data(60)
+    seen = []
+
+    def stop_at_third(model, info):
+        seen.append(info["epoch"])
+        return info["epoch"] == 3
+
+    model = KolmogorovArnoldRegressor(
+        widths=(), n_knots=(4, 6), callbacks=stop_at_third, random_state=0
+    ).fit(X, y)
+    # The first stage runs its budget quietly; the last one reports and stops.
+    assert seen == [1, 2, 3]
+    assert model.n_iter_ < 200 + 3 + 1

@@ -5,6 +5,8 @@ The package is laid out by estimator family, as scikit-learn is:
 - :mod:`sklearn_mathdl.neural_network`: the dense-network core, the MLPs, the
   shallow universal approximator and their plugins (activations, losses,
   optimizers, schedules, initializers);
+- :mod:`sklearn_mathdl.kolmogorov_arnold`: Kolmogorov–Arnold networks
+  (B-spline edge functions, grid extension, sparsity penalties, pruning);
 - :mod:`sklearn_mathdl.kernel_ridge`: kernel ridge regression by the
   Representer Theorem, exact and by FALKON, and the kernel plugins;
 - :mod:`sklearn_mathdl.sentiment`: least-squares word sentiment and the
@@ -22,6 +24,7 @@ plugins.
 
 from sklearn_mathdl import datasets, plugins, theory  # noqa: F401
 from sklearn_mathdl.kernel_ridge import RepresenterKernelRegressor
+from sklearn_mathdl.kolmogorov_arnold import KolmogorovArnoldRegressor
 from sklearn_mathdl.neural_network import (
     MLPClassifier,
     MLPRegressor,
@@ -37,5 +40,6 @@ __all__ = [
     "ShallowUniversalApproximator",
     "RepresenterKernelRegressor",
     "LeastSquaresSentiment",
+    "KolmogorovArnoldRegressor",
     "__version__",
 ]

@@ -27,6 +27,7 @@ def test_every_family_is_discovered():
         "RepresenterKernelRegressor",
         "ShallowUniversalApproximator",
         "LeastSquaresSentiment",
+        "KolmogorovArnoldRegressor",
     }
 
 

@@ -7,10 +7,16 @@ from pathlib import Path
 
 from sklearn.exceptions import ConvergenceWarning
 
-from sklearn_mathdl.demos import _kernel_ridge, _mlp, _sentiment, _shallow
+from sklearn_mathdl.demos import _kan, _kernel_ridge, _mlp, _sentiment, _shallow
 
 # (module holding run_demo, the sections it prints), in the order shown.
-FAMILY_DEMOS = [(_mlp, 2), (_kernel_ridge, 1), (_shallow, 1), (_sentiment, 1)]
+FAMILY_DEMOS = [
+    (_mlp, 2),
+    (_kernel_ridge, 1),
+    (_shallow, 1),
+    (_sentiment, 1),
+    (_kan, 1),
+]
 
 
 def run_demo(figures="mathdl_figures", quick=False, out=print):

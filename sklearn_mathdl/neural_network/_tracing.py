@@ -113,7 +113,10 @@ class CheckedCalls:
     """
 
     def __init__(self, network):
-        self.units = network.layer_sizes[1:]
+        # Columns of each layer's activation output: its units, or for a
+        # network whose activations act on its layers' inputs (a
+        # Kolmogorov-Arnold network's base functions) the widths it declares.
+        self.units = getattr(network, "activation_widths", network.layer_sizes[1:])
 
     def forward(self, layer, act, z):
         if not _finite(z):

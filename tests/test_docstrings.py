@@ -12,6 +12,7 @@ PUBLIC_MODULES = [
     "sklearn_mathdl.neural_network",
     "sklearn_mathdl.kernel_ridge",
     "sklearn_mathdl.sentiment",
+    "sklearn_mathdl.kolmogorov_arnold",
     "sklearn_mathdl.theory",
     "sklearn_mathdl.datasets",
     "sklearn_mathdl.plugins",

@@ -24,7 +24,7 @@ def test_every_estimator_fits_when_numba_cannot_be_imported(run_python):
         import numpy as np
         from sklearn.datasets import load_digits, make_friedman1
         from sklearn_mathdl import (
-            LeastSquaresSentiment, MLPClassifier, MLPRegressor,
+            KolmogorovArnoldRegressor, LeastSquaresSentiment, MLPClassifier, MLPRegressor,
             RepresenterKernelRegressor, ShallowUniversalApproximator,
         )
         from sklearn_mathdl.utils._numba import numba_available, use_numba
@@ -44,6 +44,7 @@ def test_every_estimator_fits_when_numba_cannot_be_imported(run_python):
             MLPRegressor(hidden_layer_sizes=(16,), max_iter=50, random_state=0),
             RepresenterKernelRegressor(solver="nystrom-pcg", n_centers=50),
             ShallowUniversalApproximator(8, random_state=0),
+            KolmogorovArnoldRegressor((3,), n_knots=4, max_iter=20, random_state=0),
         ):
             assert np.isfinite(est.fit(Xr, yr).predict(Xr)).all()
         texts = ["good film", "bad film", "very good", "very bad"]

@@ -16,6 +16,7 @@ from sklearn.datasets import load_iris, make_regression
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 
 from sklearn_mathdl import (
+    KolmogorovArnoldRegressor,
     LeastSquaresSentiment,
     MLPClassifier,
     MLPRegressor,
@@ -84,6 +85,12 @@ CASES = {
         "tokenizer",
         ["word", WhitespaceTokenizer(), "lower_dask"],
         _texts,
+    ),
+    "KolmogorovArnoldRegressor": (
+        lambda: KolmogorovArnoldRegressor((2,), n_knots=4, max_iter=30, random_state=0),
+        "base_function",
+        ["silu", LeakyReLU(0.2), "softsign_dask"],
+        _regression,
     ),
     "SawtoothNetwork": (
         lambda: SawtoothNetwork(),

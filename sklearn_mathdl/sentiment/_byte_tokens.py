@@ -87,32 +87,51 @@ def _batch_keys(texts, kind, lowercase, keys):
     raw = np.frombuffer(joined.encode("ascii") + bytes(9), dtype=np.uint8)
     inside = _token_bytes(kind)[raw]
     inside[-9:] = False
+    starts, ends = _token_spans(inside, raw, kind)
+    k = _short_keys(raw, starts, ends)
+    long = np.flatnonzero(ends - starts > 8)
+    k[long] = _long_keys(joined, starts[long], ends[long], keys)
+    seps = np.flatnonzero(raw == ord(_SEP))
+    bounds = np.searchsorted(starts, seps)
+    lengths = np.diff(bounds, prepend=0, append=len(starts))
+    return k, lengths
+
+
+def _token_spans(inside, codes, kind):
+    """Starts and ends of the tokens: maximal runs of ``inside`` characters.
+
+    ``codes`` are the characters' codes (bytes or code points); for
+    ``"word"`` an apostrophe (code 39) between two token characters joins
+    them. ``inside`` must end with ``False``; it is modified.
+    """
     if kind == "word":
-        apos = np.flatnonzero(raw[1:-1] == 39) + 1
+        apos = np.flatnonzero(codes[1:-1] == 39) + 1
         inside[apos[inside[apos - 1] & inside[apos + 1]]] = True
     starts = np.flatnonzero(inside[1:] & ~inside[:-1]) + 1
     if inside[0]:
         starts = np.concatenate([[0], starts])
     ends = np.flatnonzero(inside[:-1] & ~inside[1:]) + 1
-    length = ends - starts
+    return starts, ends
+
+
+def _short_keys(raw, starts, ends):
+    """The keys of tokens of at most 8 bytes: their bytes as a ``uint64``.
+
+    ``raw`` is a ``uint8`` buffer with 8 bytes of padding after its last
+    token; the keys of longer tokens are garbage, to be replaced.
+    """
     window = np.ndarray((len(raw) - 8,), dtype="<u8", buffer=raw, strides=(1,))
-    short = length <= 8
-    shift = ((8 - np.minimum(length, 8)) * 8).astype(np.uint64)
-    k = (window[starts] << shift) >> shift
-    if not short.all():
-        long = np.flatnonzero(~short)
-        k[long] = np.fromiter(
-            (
-                keys.key(joined[a:b])
-                for a, b in zip(starts[long].tolist(), ends[long].tolist())
-            ),
-            dtype=np.uint64,
-            count=len(long),
-        )
-    seps = np.flatnonzero(raw == ord(_SEP))
-    bounds = np.searchsorted(starts, seps)
-    lengths = np.diff(bounds, prepend=0, append=len(starts))
-    return k, lengths
+    shift = ((8 - np.minimum(ends - starts, 8)) * 8).astype(np.uint64)
+    return (window[starts] << shift) >> shift
+
+
+def _long_keys(joined, starts, ends, keys):
+    """The numbered keys of the tokens ``joined[start:end]``."""
+    return np.fromiter(
+        (keys.key(joined[a:b]) for a, b in zip(starts.tolist(), ends.tolist())),
+        dtype=np.uint64,
+        count=len(starts),
+    )
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd

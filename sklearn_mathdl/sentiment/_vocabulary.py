@@ -39,6 +39,7 @@ from sklearn_mathdl.sentiment._byte_tokens import (
     _intern,
     _Keys,
 )
+from sklearn_mathdl.sentiment._code_point_tokens import _code_point_keys
 from sklearn_mathdl.utils._tokenizer_checks import (
     check_token_lists,
     check_tokens,
@@ -212,25 +213,11 @@ def _general_keys(texts, tokenizer, lowercase, keys):
     return name_keys[ids], lengths
 
 
-def _interleave(n_texts, parts):
-    """Merge (text indices, keys, tokens per text) parts into text order."""
-    lengths = np.zeros(n_texts, dtype=np.int64)
-    for idx, _, part_lengths in parts:
-        lengths[idx] = part_lengths
-    start = np.cumsum(lengths) - lengths
-    out = np.empty(int(lengths.sum()), dtype=np.uint64)
-    for idx, part_keys, part_lengths in parts:
-        part_start = np.cumsum(part_lengths) - part_lengths
-        shift = np.repeat(start[idx] - part_start, part_lengths)
-        out[shift + np.arange(len(part_keys))] = part_keys
-    return out, lengths
-
-
 def _token_ids(texts, tokenizer, lowercase, n_jobs):
     """Token ids (flat), tokens per text and token names of ``texts``.
 
-    With a built-in tokenizer, the ASCII texts of each batch are tokenised at
-    the byte level and the others by the general path, merged in text order.
+    With a built-in tokenizer, each batch is tokenised without calling it:
+    ASCII batches at the byte level, the others code point by code point.
     """
     kind = _fast_kind(tokenizer)
     if kind is None:
@@ -239,21 +226,9 @@ def _token_ids(texts, tokenizer, lowercase, n_jobs):
     all_keys, all_lengths = [], []
     for start in range(0, len(texts), _BATCH):
         batch = texts[start : start + _BATCH]
-        ascii_ = np.fromiter(map(str.isascii, batch), dtype=bool, count=len(batch))
-        out = None
-        if ascii_.all():
-            out = _batch_keys(batch, kind, lowercase, keys)
-        elif ascii_.any():
-            fast = np.flatnonzero(ascii_)
-            out = _batch_keys([batch[i] for i in fast.tolist()], kind, lowercase, keys)
-            if out is not None:
-                slow = np.flatnonzero(~ascii_)
-                rest = _general_keys(
-                    [batch[i] for i in slow.tolist()], tokenizer, lowercase, keys
-                )
-                out = _interleave(len(batch), [(fast, *out), (slow, *rest)])
-        if out is None:  # no ASCII text, or NUL or the separator in them
-            out = _general_keys(batch, tokenizer, lowercase, keys)
+        out = _batch_keys(batch, kind, lowercase, keys)
+        if out is None:  # not ASCII, or NUL or the separator in a text
+            out = _code_point_keys(batch, kind, lowercase, keys)
         all_keys.append(out[0])
         all_lengths.append(out[1])
     ids, uniq = _intern(np.concatenate(all_keys))

@@ -69,14 +69,19 @@ def general_path(monkeypatch):
 def test_byte_path_equals_per_chunk_path(monkeypatch, tokenizer, lowercase):
     rng = random.Random(0)
     used = Counter()
-    for name in ["_batch_keys", "_code_point_keys"]:
 
-        def counting(*args, _fn=getattr(_vocabulary, name), _name=name):
-            out = _fn(*args)
-            used[_name, out is not None] += 1
+    def counted(name):
+        fn = getattr(_vocabulary, name)
+
+        def counting(*args):
+            out = fn(*args)
+            used[name, out is not None] += 1
             return out
 
         monkeypatch.setattr(_vocabulary, name, counting)
+
+    counted("_batch_keys")
+    counted("_code_point_keys")
     for trial in range(120):
         monkeypatch.setattr(_vocabulary, "_BATCH", rng.choice([1, 3, 1000]))
         texts = random_texts(rng, ascii_only=trial % 2 == 0)

@@ -125,13 +125,12 @@ def _short_keys(raw, starts, ends):
     return (window[starts] << shift) >> shift
 
 
-def _long_keys(joined, starts, ends, keys):
-    """The numbered keys of the tokens ``joined[start:end]``."""
-    return np.fromiter(
-        (keys.key(joined[a:b]) for a, b in zip(starts.tolist(), ends.tolist())),
-        dtype=np.uint64,
-        count=len(starts),
-    )
+def _long_keys(joined, starts, ends, keys, lowercase=False):
+    """The numbered keys of the tokens ``joined[start:end]`` (lowercased)."""
+    tokens = map(joined.__getitem__, map(slice, starts.tolist(), ends.tolist()))
+    if lowercase:
+        tokens = map(str.lower, tokens)
+    return np.fromiter(map(keys.key, tokens), dtype=np.uint64, count=len(starts))
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd

@@ -32,42 +32,54 @@ import numpy as np
 
 from sklearn_mathdl.sentiment._byte_tokens import (
     _SEP,
+    _intern,
     _long_keys,
     _short_keys,
-    _token_bytes,
     _token_spans,
 )
 
 _PAD = 9  # code points of padding: every token start has an 8-byte window
 _WORD_CHAR = re.compile(r"[^\W_]")
+_CAPITAL_SIGMA = 0x3A3  # lowercased to σ or, at the end of a word, ς
 _HASH_BASE = np.uint64(0x100000001B3)  # the 64-bit FNV prime, odd
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _is_token_char(code, kind):
-    """Is the character ``chr(code)`` part of ``kind``'s tokens (Python's rule)?"""
+def _char_rule(code, kind, lowercase):
+    """The code point ``code`` becomes (after lowercasing), and whether that
+    is a token character by Python's rule; None if its lowercase is not one
+    code point or depends on its neighbours (``'İ'``, ``'Σ'``)."""
     char = chr(code)
+    if lowercase:
+        if code == _CAPITAL_SIGMA or len(char.lower()) != 1:
+            return None
+        char = char.lower()
     if kind == "whitespace":
-        return not char.isspace()
-    return _WORD_CHAR.fullmatch(char) is not None
+        return ord(char), not char.isspace()
+    return ord(char), _WORD_CHAR.fullmatch(char) is not None
 
 
-def _classify(codes, kind):
-    """Boolean array: is each code point a token character?"""
-    top = int(codes.max(initial=0))
-    table = np.zeros(max(top + 1, 128), dtype=bool)
-    table[:128] = _token_bytes(kind)
-    if top >= 128:
-        high = codes[codes >= 128]
-        seen = np.zeros(top + 1, dtype=bool)
-        seen[high] = True
-        distinct = np.flatnonzero(seen)
-        table[distinct] = [_is_token_char(c, kind) for c in distinct.tolist()]
-    return table[codes]
+def _char_tables(codes, kind, lowercase):
+    """Tables indexed by code point: what it becomes, is it a token character,
+    its byte in a key (0x80 unless ASCII and not NUL); None if a character of
+    ``codes`` has no one-code-point lowercase (:func:`_char_rule`)."""
+    top = max(int(codes.max(initial=0)), 127)
+    seen = np.zeros(top + 1, dtype=bool)
+    seen[codes] = True
+    seen[:128] = True
+    distinct = np.flatnonzero(seen)
+    rules = [_char_rule(c, kind, lowercase) for c in distinct.tolist()]
+    if None in rules:
+        return None
+    becomes = np.zeros(top + 1, dtype=np.uint32)
+    token = np.zeros(top + 1, dtype=bool)
+    becomes[distinct], token[distinct] = np.array(rules, dtype=np.uint32).T
+    key_byte = np.where((becomes > 0) & (becomes < 128), becomes, 0x80)
+    return becomes, token, key_byte.astype(np.uint8)
 
 
 def _lowercased(texts):
-    """The batch's texts lowercased, joined with the separator."""
+    """The batch's texts lowercased (by :meth:`str.lower`), and joined."""
     joined = _SEP.join(texts)
     lowered = joined.lower()
     if len(lowered) == len(joined):
@@ -76,31 +88,44 @@ def _lowercased(texts):
     return texts, _SEP.join(texts)
 
 
-def _distinct_spans(codes, starts, ends):
-    """For each span, the index of the first span with the same code points.
+def _encoded(joined, kind):
+    """The code points of ``joined`` (curly apostrophes straightened for
+    ``"word"``), with padding."""
+    if kind == "word":
+        joined = joined.replace("’", "'")
+    padded = joined.encode("utf-32-le", "surrogatepass") + bytes(4 * _PAD)
+    return joined, np.frombuffer(padded, dtype="<u4")
 
-    Spans are compared by their length and a polynomial hash of their code
-    points; equal hashes are then checked code point by code point, so the
-    answer is exact (on a collision, spans are compared as strings).
+
+def _distinct_spans(codes, starts, ends, becomes):
+    """The first span of each group of equal spans, and each span's group.
+
+    A span is the code points ``becomes[codes[start:end]]``. Spans are
+    grouped by their length and a polynomial hash of their code
+    points, numbered by :func:`~sklearn_mathdl.sentiment._byte_tokens._intern`;
+    each span is then checked code point by code point against its group's
+    first, so the answer is exact: None on a hash collision.
     """
     lengths = ends - starts
     total = int(lengths.sum())
     if total == 0:
-        return np.zeros(len(starts), dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     offsets = np.cumsum(lengths) - lengths
     within = np.arange(total) - np.repeat(offsets, lengths)
-    chars = codes[np.repeat(starts, lengths) + within].astype(np.uint64)
+    chars = becomes[codes[np.repeat(starts, lengths) + within]]
     # powers of the base modulo 2**64 (unsigned products wrap, as intended)
     powers = np.cumprod(np.full(int(lengths.max()), _HASH_BASE, dtype=np.uint64))
-    terms = (chars + np.uint64(1)) * powers[within]
+    terms = (chars.astype(np.uint64) + np.uint64(1)) * powers[within]
     hashes = np.add.reduceat(terms, offsets) ^ lengths.astype(np.uint64)
-    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-    same = first[inverse]
-    twin_chars = codes[np.repeat(starts[same], lengths) + within]
-    if np.array_equal(lengths[same], lengths) and np.array_equal(
-        twin_chars, chars.astype(codes.dtype)
-    ):
-        return same
+    group, _ = _intern(hashes)
+    # groups are numbered in order of first appearance: a new one is a new max
+    is_first = np.ones(len(group), dtype=bool)
+    is_first[1:] = group[1:] > np.maximum.accumulate(group)[:-1]
+    first = np.flatnonzero(is_first)
+    twin = first[group]
+    twin_chars = chars[np.repeat(offsets[twin], lengths) + within]
+    if np.array_equal(lengths[twin], lengths) and np.array_equal(twin_chars, chars):
+        return first, group
     return None
 
 
@@ -110,43 +135,41 @@ def _code_point_keys(texts, kind, lowercase, keys):
     Gives the keys :func:`~sklearn_mathdl.sentiment._byte_tokens._batch_keys`
     gives an ASCII batch: the same tokens have the same keys in both.
     """
-    joined = _SEP.join(texts)
-    if lowercase:
+    joined, codes = _encoded(_SEP.join(texts), kind)
+    tables = _char_tables(codes, kind, lowercase)
+    if tables is None:  # lowercase with str.lower itself
         texts, joined = _lowercased(texts)
-    if kind == "word":
-        joined = joined.replace("’", "'")
-    padded = joined.encode("utf-32-le", "surrogatepass") + bytes(4 * _PAD)
-    codes = np.frombuffer(padded, dtype="<u4")
-    inside = _classify(codes, kind)
+        joined, codes = _encoded(joined, kind)
+        tables, lowercase = _char_tables(codes, kind, False), False
+    becomes, token, key_byte = tables
+    inside = token[codes]
     inside[-_PAD:] = False
     starts, ends = _token_spans(inside, codes, kind)
-    k = _short_keys(codes.astype(np.uint8), starts, ends)
-    special = (codes >= 128) | (codes == 0)
+    k = _short_keys(key_byte[codes], starts, ends)
+    # tokens longer than 8, or with a byte 0x80 (a non-ASCII character or NUL)
     numbered = np.flatnonzero(
-        (ends - starts > 8) | _any_in_spans(special, starts, ends)
+        (ends - starts > 8) | (k & np.uint64(0x8080808080808080) != 0)
     )
-    k[numbered] = _numbered_keys(joined, codes, starts[numbered], ends[numbered], keys)
+    k[numbered] = _numbered_keys(
+        joined, codes, becomes, starts[numbered], ends[numbered], keys, lowercase
+    )
+    return k, _tokens_per_text(texts, starts)
+
+
+def _numbered_keys(joined, codes, becomes, starts, ends, keys, lowercase):
+    """Numbered keys of the tokens ``joined[start:end]`` (lowercased), one
+    lookup per distinct token (:func:`_distinct_spans`)."""
+    groups = _distinct_spans(codes, starts, ends, becomes)
+    if groups is None:  # a hash collision: every token is looked up
+        groups = np.arange(len(starts)), np.arange(len(starts))
+    first, group = groups
+    return _long_keys(joined, starts[first], ends[first], keys, lowercase)[group]
+
+
+def _tokens_per_text(texts, starts):
+    """How many of the tokens starting at ``starts`` are in each text, for
+    texts joined by a one-character separator."""
     text_lengths = np.fromiter(map(len, texts), np.int64, count=len(texts))
     text_starts = np.cumsum(text_lengths + 1) - (text_lengths + 1)
     bounds = np.searchsorted(starts, text_starts[1:])
-    return k, np.diff(bounds, prepend=0, append=len(starts))
-
-
-def _any_in_spans(flags, starts, ends):
-    """For each span ``[start, end)``, is any of its ``flags`` set?"""
-    if len(starts) == 0:
-        return np.zeros(0, dtype=bool)
-    bounds = np.stack([starts, ends], axis=1).ravel()
-    return np.logical_or.reduceat(flags, bounds)[::2]
-
-
-def _numbered_keys(joined, codes, starts, ends, keys):
-    """Numbered keys of the tokens ``joined[start:end]``, one lookup per
-    distinct token."""
-    same = _distinct_spans(codes, starts, ends)
-    if same is None:  # a hash collision: every token is looked up
-        distinct = np.arange(len(starts))
-    else:
-        distinct, same = np.unique(same, return_inverse=True)
-    k = _long_keys(joined, starts[distinct], ends[distinct], keys)
-    return k if same is None else k[same]
+    return np.diff(bounds, prepend=0, append=len(starts))

@@ -65,13 +65,14 @@ def test_hash_collisions_are_detected(texts, tokenizer):
         assert_same_tokens(texts + ["ab ba abcdefghi ihgfedcba"], tokenizer, True)
 
 
-def test_distinct_spans_finds_equal_spans():
-    codes = np.frombuffer("ab ba ab éé ab".encode("utf-32-le"), dtype="<u4")
+def test_distinct_spans_groups_equal_spans():
+    codes = np.frombuffer("ab ba AB éÉ ab".encode("utf-32-le"), dtype="<u4")
+    lowered = np.array([ord(chr(c).lower()) for c in range(256)], dtype=np.uint32)
     starts, ends = np.array([0, 3, 6, 9, 12]), np.array([2, 5, 8, 11, 14])
-    same = _code_point_tokens._distinct_spans(codes, starts, ends)
-    assert same.tolist() == [0, 1, 0, 3, 0]
+    first, group = _code_point_tokens._distinct_spans(codes, starts, ends, lowered)
+    assert first.tolist() == [0, 1, 3] and group.tolist() == [0, 1, 0, 2, 0]
     with mock.patch.object(_code_point_tokens, "_HASH_BASE", np.uint64(1)):
-        assert _code_point_tokens._distinct_spans(codes, starts, ends) is None
+        assert _code_point_tokens._distinct_spans(codes, starts, ends, lowered) is None
 
 
 def test_non_ascii_batches_take_the_code_point_path():

@@ -38,7 +38,6 @@ from sklearn_mathdl.sentiment._byte_tokens import (
     _token_spans,
 )
 
-_PAD = 9  # code points of padding: every token start has an 8-byte window
 _WORD_CHAR = re.compile(r"[^\W_]")
 _CAPITAL_SIGMA = 0x3A3  # lowercased to σ or, at the end of a word, ς
 _HASH_BASE = np.uint64(0x100000001B3)  # the 64-bit FNV prime, odd
@@ -65,8 +64,8 @@ def _char_tables(codes, kind, lowercase):
     ``codes`` has no one-code-point lowercase (:func:`_char_rule`)."""
     top = max(int(codes.max(initial=0)), 127)
     seen = np.zeros(top + 1, dtype=bool)
-    seen[codes] = True
     seen[:128] = True
+    seen[codes[codes >= 128]] = True
     distinct = np.flatnonzero(seen)
     rules = [_char_rule(c, kind, lowercase) for c in distinct.tolist()]
     if None in rules:
@@ -78,23 +77,29 @@ def _char_tables(codes, kind, lowercase):
     return becomes, token, key_byte.astype(np.uint8)
 
 
+def _joined(texts):
+    """The texts joined by the separator, and 9 separators of padding (so
+    that every token start has an 8-byte window)."""
+    return _SEP.join([*texts, _SEP * 8])
+
+
 def _lowercased(texts):
     """The batch's texts lowercased (by :meth:`str.lower`), and joined."""
-    joined = _SEP.join(texts)
+    joined = _joined(texts)
     lowered = joined.lower()
     if len(lowered) == len(joined):
         return texts, lowered
     texts = [text.lower() for text in texts]
-    return texts, _SEP.join(texts)
+    return texts, _joined(texts)
 
 
 def _encoded(joined, kind):
     """The code points of ``joined`` (curly apostrophes straightened for
-    ``"word"``), with padding."""
+    ``"word"``)."""
     if kind == "word":
         joined = joined.replace("’", "'")
-    padded = joined.encode("utf-32-le", "surrogatepass") + bytes(4 * _PAD)
-    return joined, np.frombuffer(padded, dtype="<u4")
+    encoded = joined.encode("utf-32-le", "surrogatepass")
+    return joined, np.frombuffer(encoded, dtype="<u4")
 
 
 def _distinct_spans(codes, starts, ends, becomes):
@@ -135,7 +140,7 @@ def _code_point_keys(texts, kind, lowercase, keys):
     Gives the keys :func:`~sklearn_mathdl.sentiment._byte_tokens._batch_keys`
     gives an ASCII batch: the same tokens have the same keys in both.
     """
-    joined, codes = _encoded(_SEP.join(texts), kind)
+    joined, codes = _encoded(_joined(texts), kind)
     tables = _char_tables(codes, kind, lowercase)
     if tables is None:  # lowercase with str.lower itself
         texts, joined = _lowercased(texts)
@@ -143,7 +148,6 @@ def _code_point_keys(texts, kind, lowercase, keys):
         tables, lowercase = _char_tables(codes, kind, False), False
     becomes, token, key_byte = tables
     inside = token[codes]
-    inside[-_PAD:] = False
     starts, ends = _token_spans(inside, codes, kind)
     k = _short_keys(key_byte[codes], starts, ends)
     # tokens longer than 8, or with a byte 0x80 (a non-ASCII character or NUL)

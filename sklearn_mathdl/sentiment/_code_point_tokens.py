@@ -35,11 +35,13 @@ from sklearn_mathdl.sentiment._byte_tokens import (
     _intern,
     _long_keys,
     _short_keys,
+    _token_bytes,
     _token_spans,
 )
 
 _WORD_CHAR = re.compile(r"[^\W_]")
 _CAPITAL_SIGMA = 0x3A3  # lowercased to σ or, at the end of a word, ς
+_N_CODE_POINTS = 0x110000
 _HASH_BASE = np.uint64(0x100000001B3)  # the 64-bit FNV prime, odd
 
 
@@ -59,22 +61,35 @@ def _char_rule(code, kind, lowercase):
 
 
 def _char_tables(codes, kind, lowercase):
-    """Tables indexed by code point: what it becomes, is it a token character,
-    its byte in a key (0x80 unless ASCII and not NUL); None if a character of
-    ``codes`` has no one-code-point lowercase (:func:`_char_rule`)."""
-    top = max(int(codes.max(initial=0)), 127)
-    seen = np.zeros(top + 1, dtype=bool)
+    """Tables indexed by code point: what it becomes, and its byte.
+
+    The byte of a character that becomes ASCII (NUL excepted) is that ASCII
+    byte, of any other character 0x80 if it is a token character and 0x81 if
+    not; :func:`_byte_classes` classifies these bytes. None if a character of
+    ``codes`` has no one-code-point lowercase (:func:`_char_rule`).
+    """
+    seen = np.zeros(_N_CODE_POINTS, dtype=bool)
     seen[:128] = True
     seen[codes[codes >= 128]] = True
     distinct = np.flatnonzero(seen)
     rules = [_char_rule(c, kind, lowercase) for c in distinct.tolist()]
     if None in rules:
         return None
-    becomes = np.zeros(top + 1, dtype=np.uint32)
-    token = np.zeros(top + 1, dtype=bool)
-    becomes[distinct], token[distinct] = np.array(rules, dtype=np.uint32).T
-    key_byte = np.where((becomes > 0) & (becomes < 128), becomes, 0x80)
-    return becomes, token, key_byte.astype(np.uint8)
+    becomes = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
+    byte = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
+    new, token = np.array(rules, dtype=np.uint32).T
+    becomes[distinct] = new
+    byte[distinct] = np.where((new > 0) & (new < 128), new, 0x81 - token)
+    return becomes, byte
+
+
+@functools.cache
+def _byte_classes(kind):
+    """Boolean table over 256 bytes: is it a token byte? (0x80: yes, 0x81: no)"""
+    table = np.zeros(256, dtype=bool)
+    table[:128] = _token_bytes(kind)
+    table[0x80] = True
+    return table
 
 
 def _joined(texts):
@@ -146,11 +161,12 @@ def _code_point_keys(texts, kind, lowercase, keys):
         texts, joined = _lowercased(texts)
         joined, codes = _encoded(joined, kind)
         tables, lowercase = _char_tables(codes, kind, False), False
-    becomes, token, key_byte = tables
-    inside = token[codes]
-    starts, ends = _token_spans(inside, codes, kind)
-    k = _short_keys(key_byte[codes], starts, ends)
-    # tokens longer than 8, or with a byte 0x80 (a non-ASCII character or NUL)
+    becomes, byte = tables
+    raw = byte[codes]
+    starts, ends = _token_spans(_byte_classes(kind)[raw], raw, kind)
+    k = _short_keys(raw, starts, ends)
+    # tokens longer than 8, or with a byte 0x80 (a non-ASCII character or NUL;
+    # 0x81 is never in a token)
     numbered = np.flatnonzero(
         (ends - starts > 8) | (k & np.uint64(0x8080808080808080) != 0)
     )

@@ -79,10 +79,12 @@ def _batch_keys(texts, kind, lowercase, keys):
     maximal runs of token bytes, read directly as integer keys.
     """
     joined = _SEP.join(texts)
-    if lowercase:
-        joined = joined.lower()
+    # (lowercasing keeps ASCII text ASCII, and may not make other text ASCII:
+    # the Kelvin sign becomes "k"; the code-point path reads that text)
     if not joined.isascii() or "\x00" in joined or joined.count(_SEP) != len(texts) - 1:
         return None
+    if lowercase:
+        joined = joined.lower()
     # 8 bytes of padding so that every token start has an 8-byte window.
     raw = np.frombuffer(joined.encode("ascii") + bytes(9), dtype=np.uint8)
     inside = _token_bytes(kind)[raw]

@@ -6,9 +6,9 @@ are the maximal runs of token bytes. A token of at most 8 bytes is its own
 integer key (its bytes as a little-endian ``uint64``), a longer one gets a
 numbered key, and keys are numbered in order of first appearance by a
 vectorised open-addressing hash table (:func:`_intern`). No Python work is done
-per text or per token; :mod:`sklearn_mathdl.sentiment._vocabulary` falls back
-to the general path for what this one cannot read (non-ASCII, NUL, the
-separator inside a text).
+per text or per token; what this one cannot read (non-ASCII, NUL, the
+separator inside a text) is read by
+:mod:`sklearn_mathdl.sentiment._code_point_tokens`.
 """
 
 import functools

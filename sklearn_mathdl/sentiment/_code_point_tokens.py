@@ -1,23 +1,28 @@
 r"""The code-point tokenising of the built-in tokenizers, for any batch.
 
 The byte-level path (:mod:`sklearn_mathdl.sentiment._byte_tokens`) reads
-ASCII batches; this one reads every other batch the same way, one code point
-(UTF-32 unit) instead of one byte per character:
+ASCII batches; this one reads every other batch, turning it into bytes that
+the byte-level steps (:func:`~sklearn_mathdl.sentiment._byte_tokens._token_spans`,
+:func:`~sklearn_mathdl.sentiment._byte_tokens._short_keys`) read unchanged:
 
-1. the batch is joined with the separator and lowercased once (a separator is
-   neither cased nor case-ignorable, so Greek final sigma is lowercased as in
-   each text alone; if lowercasing changes the length, as ``'İ'`` does, the
-   texts are lowercased one by one);
-2. each code point is classified: ASCII ones by the byte table, the batch's
-   *distinct* non-ASCII ones by the tokenizer's own Python rule
-   (:func:`_is_token_char`, a few thousand calls at most), then one gather
-   from a table indexed by code point;
-3. tokens are the maximal runs of token characters (apostrophes joining, as
-   for bytes); a token of at most 8 ASCII characters, NUL excluded, is its
-   own key, any other token gets its numbered key
-   (:meth:`~sklearn_mathdl.sentiment._byte_tokens._Keys.key`), computed once
+1. the batch is joined with the separator and encoded as UTF-32, one code
+   point per array item (positions in the array are positions in the str);
+2. the batch's *distinct* code points are looked up once each by Python's own
+   rules (:func:`_char_rule`: what :meth:`str.lower` makes of the character,
+   and whether that is a token character), which fills two tables indexed by
+   code point (:func:`_char_tables`): the lowercased code point, and a byte
+   (the ASCII byte of a character that becomes ASCII, else 0x80 for a token
+   character and 0x81 for another); one gather gives the batch's bytes;
+3. ``'Σ'`` (whose lowercase depends on its neighbours: final sigma) and
+   ``'İ'`` (whose lowercase is two code points) cannot be lowercased by a
+   table: a batch holding either is lowercased by :meth:`str.lower` (a
+   separator is neither cased nor case-ignorable, so the joined batch is
+   lowercased as each text alone; each text alone if the length changes);
+4. a token of at most 8 bytes with no 0x80 byte is ASCII and its own key; any
+   other token gets a numbered key
+   (:meth:`~sklearn_mathdl.sentiment._byte_tokens._Keys.key`), looked up once
    per *distinct* such token (:func:`_distinct_spans`);
-4. text boundaries come from the texts' lengths, not from searching the
+5. text boundaries come from the texts' lengths, not from searching the
    separator, so a separator or NUL inside a text needs no fallback.
 
 The curly apostrophe ``’`` is replaced by ``'`` before classifying, which is

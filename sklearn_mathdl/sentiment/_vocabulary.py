@@ -6,8 +6,9 @@ tokens) occurs in text :math:`i`.
 
 For the built-in ``"word"`` and ``"whitespace"`` tokenizers there is no
 Python work per text or per token: ASCII batches of texts are tokenised at the
-byte level (:mod:`sklearn_mathdl.sentiment._byte_tokens`). Batches that are
-not ASCII, and other tokenizers, take the general path: texts are split on
+byte level (:mod:`sklearn_mathdl.sentiment._byte_tokens`), other batches code
+point by code point (:mod:`sklearn_mathdl.sentiment._code_point_tokens`).
+Other tokenizers take the general path: texts are split on
 whitespace by :meth:`str.split`, every chunk is mapped to an integer by one
 dictionary lookup (``np.fromiter`` over ``map(dict.__getitem__, ...)``), and
 the tokenizer is called once per *distinct* chunk (the
@@ -49,7 +50,7 @@ from sklearn_mathdl.utils._tokenizer_checks import (
 
 # Below this many texts, worker start-up costs more than it saves.
 _PARALLEL_MIN_TEXTS = 100_000
-_BATCH = 100_000  # texts per batch of the byte-level path
+_BATCH = 100_000  # texts per batch of the byte-level and code-point paths
 
 
 def check_texts(texts, input_name="X"):

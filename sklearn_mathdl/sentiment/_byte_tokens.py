@@ -6,8 +6,7 @@ are the maximal runs of token bytes. A token of at most 8 bytes is its own
 integer key (its bytes as a little-endian ``uint64``), a longer one gets a
 numbered key, and keys are numbered in order of first appearance by a
 vectorised open-addressing hash table (:func:`_intern`). No Python work is done
-per text or per token; what this one cannot read (non-ASCII, NUL, the
-separator inside a text) is read by
+per text or per token; what this one cannot read (non-ASCII, NUL) is read by
 :mod:`sklearn_mathdl.sentiment._code_point_tokens`.
 """
 
@@ -70,33 +69,41 @@ def _fast_kind(tokenizer):
     return None
 
 
-def _batch_keys(texts, kind, lowercase, keys):
+def _joined(texts):
+    """The texts joined by ``_SEP``, and 9 more of them as padding (so that
+    every token start has an 8-byte window)."""
+    return _SEP.join([*texts, _SEP * 8])
+
+
+def _batch_keys(texts, joined, kind, lowercase, keys):
     """Token keys and tokens per text of one batch, or None if not ASCII.
 
-    The batch is joined with ``_SEP`` and lowercased once, its bytes are
-    classified by a table (word: letters and digits, apostrophes between
+    The batch, ``joined`` by :func:`_joined`, is lowercased once, its bytes
+    are classified by a table (word: letters and digits, apostrophes between
     two of them; whitespace: every non-space byte) and the tokens are the
     maximal runs of token bytes, read directly as integer keys.
     """
-    joined = _SEP.join(texts)
-    # (lowercasing keeps ASCII text ASCII, and may not make other text ASCII:
+    # (lowercasing keeps ASCII text ASCII, and may make other text ASCII:
     # the Kelvin sign becomes "k"; the code-point path reads that text)
-    if not joined.isascii() or "\x00" in joined or joined.count(_SEP) != len(texts) - 1:
+    if not joined.isascii() or "\x00" in joined:
         return None
     if lowercase:
         joined = joined.lower()
-    # 8 bytes of padding so that every token start has an 8-byte window.
-    raw = np.frombuffer(joined.encode("ascii") + bytes(9), dtype=np.uint8)
-    inside = _token_bytes(kind)[raw]
-    inside[-9:] = False
-    starts, ends = _token_spans(inside, raw, kind)
+    raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    starts, ends = _token_spans(_token_bytes(kind)[raw], raw, kind)
     k = _short_keys(raw, starts, ends)
     long = np.flatnonzero(ends - starts > 8)
     k[long] = _long_keys(joined, starts[long], ends[long], keys)
-    seps = np.flatnonzero(raw == ord(_SEP))
-    bounds = np.searchsorted(starts, seps)
-    lengths = np.diff(bounds, prepend=0, append=len(starts))
-    return k, lengths
+    return k, _tokens_per_text(texts, starts)
+
+
+def _tokens_per_text(texts, starts):
+    """How many of the tokens starting at ``starts`` are in each text, for
+    texts joined by a one-character separator."""
+    text_lengths = np.fromiter(map(len, texts), np.int64, count=len(texts))
+    text_starts = np.cumsum(text_lengths + 1) - (text_lengths + 1)
+    bounds = np.searchsorted(starts, text_starts[1:])
+    return np.diff(bounds, prepend=0, append=len(starts))
 
 
 def _token_spans(inside, codes, kind):

@@ -21,9 +21,7 @@ the byte-level steps (:func:`~sklearn_mathdl.sentiment._byte_tokens._token_spans
 4. a token of at most 8 bytes with no 0x80 byte is ASCII and its own key; any
    other token gets a numbered key
    (:meth:`~sklearn_mathdl.sentiment._byte_tokens._Keys.key`), looked up once
-   per *distinct* such token (:func:`_distinct_spans`);
-5. text boundaries come from the texts' lengths, not from searching the
-   separator, so a separator or NUL inside a text needs no fallback.
+   per *distinct* such token (:func:`_distinct_spans`).
 
 The curly apostrophe ``’`` is replaced by ``'`` before classifying, which is
 what :class:`~sklearn_mathdl.sentiment.tokenizers.WordTokenizer` does to its
@@ -36,12 +34,13 @@ import re
 import numpy as np
 
 from sklearn_mathdl.sentiment._byte_tokens import (
-    _SEP,
     _intern,
+    _joined,
     _long_keys,
     _short_keys,
     _token_bytes,
     _token_spans,
+    _tokens_per_text,
 )
 
 _WORD_CHAR = re.compile(r"[^\W_]")
@@ -97,12 +96,6 @@ def _byte_classes(kind):
     return table
 
 
-def _joined(texts):
-    """The texts joined by the separator, and 9 separators of padding (so
-    that every token start has an 8-byte window)."""
-    return _SEP.join([*texts, _SEP * 8])
-
-
 def _lowercased(texts):
     """The batch's texts lowercased (by :meth:`str.lower`), and joined."""
     joined = _joined(texts)
@@ -154,13 +147,15 @@ def _distinct_spans(codes, starts, ends, becomes):
     return None
 
 
-def _code_point_keys(texts, kind, lowercase, keys):
+def _code_point_keys(texts, joined, kind, lowercase, keys):
     """Token keys and tokens per text of one batch, any characters.
 
-    Gives the keys :func:`~sklearn_mathdl.sentiment._byte_tokens._batch_keys`
-    gives an ASCII batch: the same tokens have the same keys in both.
+    ``joined`` is the batch joined by
+    :func:`~sklearn_mathdl.sentiment._byte_tokens._joined`. Gives the keys
+    :func:`~sklearn_mathdl.sentiment._byte_tokens._batch_keys` gives an ASCII
+    batch: the same tokens have the same keys in both.
     """
-    joined, codes = _encoded(_joined(texts), kind)
+    joined, codes = _encoded(joined, kind)
     tables = _char_tables(codes, kind, lowercase)
     if tables is None:  # lowercase with str.lower itself
         texts, joined = _lowercased(texts)
@@ -189,12 +184,3 @@ def _numbered_keys(joined, codes, becomes, starts, ends, keys, lowercase):
         groups = np.arange(len(starts)), np.arange(len(starts))
     first, group = groups
     return _long_keys(joined, starts[first], ends[first], keys, lowercase)[group]
-
-
-def _tokens_per_text(texts, starts):
-    """How many of the tokens starting at ``starts`` are in each text, for
-    texts joined by a one-character separator."""
-    text_lengths = np.fromiter(map(len, texts), np.int64, count=len(texts))
-    text_starts = np.cumsum(text_lengths + 1) - (text_lengths + 1)
-    bounds = np.searchsorted(starts, text_starts[1:])
-    return np.diff(bounds, prepend=0, append=len(starts))

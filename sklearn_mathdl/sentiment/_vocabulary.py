@@ -38,6 +38,7 @@ from sklearn_mathdl.sentiment._byte_tokens import (
     _batch_keys,
     _fast_kind,
     _intern,
+    _joined,
     _Keys,
 )
 from sklearn_mathdl.sentiment._code_point_tokens import _code_point_keys
@@ -227,9 +228,10 @@ def _token_ids(texts, tokenizer, lowercase, n_jobs):
     all_keys, all_lengths = [], []
     for start in range(0, len(texts), _BATCH):
         batch = texts[start : start + _BATCH]
-        out = _batch_keys(batch, kind, lowercase, keys)
-        if out is None:  # not ASCII, or NUL or the separator in a text
-            out = _code_point_keys(batch, kind, lowercase, keys)
+        joined = _joined(batch)
+        out = _batch_keys(batch, joined, kind, lowercase, keys)
+        if out is None:  # not ASCII, or NUL in a text
+            out = _code_point_keys(batch, joined, kind, lowercase, keys)
         all_keys.append(out[0])
         all_lengths.append(out[1])
     ids, uniq = _intern(np.concatenate(all_keys))

@@ -8,6 +8,7 @@ marks, emoji, lone surrogates, NUL, the batch separator, curly apostrophes.
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,3 +87,13 @@ def test_non_ascii_batches_take_the_code_point_path():
         ["i", "yi", "ok"],  # 'İ'.lower() is 'i' + a combining dot (no \w)
         ["x", "y"],
     ]
+
+
+@pytest.mark.parametrize("tokenizer", [WordTokenizer(), WhitespaceTokenizer()])
+def test_final_sigma_is_lowercased_in_its_context(tokenizer):
+    """'Σ' lowercases to 'ς' at the end of a word, with the word's context
+    reaching past the token ("aΣ.b": not final) but not past whitespace."""
+    texts = ["ΑΣ Ασ", "aΣ.b ΑΣ'Α", "ΣΑΣ aΣ", "ΟΔΟΣ."]
+    assert_same_tokens(texts, tokenizer, lowercase=True)
+    ids, lengths, names = _token_ids(texts, tokenizer, True, None)
+    assert "ας" in names and "ασ" in names

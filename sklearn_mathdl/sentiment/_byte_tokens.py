@@ -6,9 +6,8 @@ are the maximal runs of token bytes. A token of at most 8 bytes is its own
 integer key (its bytes as a little-endian ``uint64``), a longer one gets a
 numbered key, and keys are numbered in order of first appearance by a
 vectorised open-addressing hash table (:func:`_intern`). No Python work is done
-per text or per token; :mod:`sklearn_mathdl.sentiment._vocabulary` falls back
-to the general path for what this one cannot read (non-ASCII, NUL, the
-separator inside a text).
+per text or per token; what this one cannot read (non-ASCII, NUL) is read by
+:mod:`sklearn_mathdl.sentiment._code_point_tokens`.
 """
 
 import functools
@@ -70,49 +69,77 @@ def _fast_kind(tokenizer):
     return None
 
 
-def _batch_keys(texts, kind, lowercase, keys):
+def _joined(texts):
+    """The texts joined by ``_SEP``, and 9 more of them as padding (so that
+    every token start has an 8-byte window)."""
+    return _SEP.join([*texts, _SEP * 8])
+
+
+def _batch_keys(texts, joined, kind, lowercase, keys):
     """Token keys and tokens per text of one batch, or None if not ASCII.
 
-    The batch is joined with ``_SEP`` and lowercased once, its bytes are
-    classified by a table (word: letters and digits, apostrophes between
+    The batch, ``joined`` by :func:`_joined`, is lowercased once, its bytes
+    are classified by a table (word: letters and digits, apostrophes between
     two of them; whitespace: every non-space byte) and the tokens are the
     maximal runs of token bytes, read directly as integer keys.
     """
-    joined = _SEP.join(texts)
+    # (lowercasing keeps ASCII text ASCII, and may make other text ASCII:
+    # the Kelvin sign becomes "k"; the code-point path reads that text)
+    if not joined.isascii() or "\x00" in joined:
+        return None
     if lowercase:
         joined = joined.lower()
-    if not joined.isascii() or "\x00" in joined or joined.count(_SEP) != len(texts) - 1:
-        return None
-    # 8 bytes of padding so that every token start has an 8-byte window.
-    raw = np.frombuffer(joined.encode("ascii") + bytes(9), dtype=np.uint8)
-    inside = _token_bytes(kind)[raw]
-    inside[-9:] = False
+    raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    starts, ends = _token_spans(_token_bytes(kind)[raw], raw, kind)
+    k = _short_keys(raw, starts, ends)
+    long = np.flatnonzero(ends - starts > 8)
+    k[long] = _long_keys(joined, starts[long], ends[long], keys)
+    return k, _tokens_per_text(texts, starts)
+
+
+def _tokens_per_text(texts, starts):
+    """How many of the tokens starting at ``starts`` are in each text, for
+    texts joined by a one-character separator."""
+    text_lengths = np.fromiter(map(len, texts), np.int64, count=len(texts))
+    text_starts = np.cumsum(text_lengths + 1) - (text_lengths + 1)
+    bounds = np.searchsorted(starts, text_starts[1:])
+    return np.diff(bounds, prepend=0, append=len(starts))
+
+
+def _token_spans(inside, codes, kind):
+    """Starts and ends of the tokens: maximal runs of ``inside`` characters.
+
+    ``codes`` are the characters' codes (bytes or code points); for
+    ``"word"`` an apostrophe (code 39) between two token characters joins
+    them. ``inside`` must end with ``False``; it is modified.
+    """
     if kind == "word":
-        apos = np.flatnonzero(raw[1:-1] == 39) + 1
+        apos = np.flatnonzero(codes[1:-1] == 39) + 1
         inside[apos[inside[apos - 1] & inside[apos + 1]]] = True
     starts = np.flatnonzero(inside[1:] & ~inside[:-1]) + 1
     if inside[0]:
         starts = np.concatenate([[0], starts])
     ends = np.flatnonzero(inside[:-1] & ~inside[1:]) + 1
-    length = ends - starts
+    return starts, ends
+
+
+def _short_keys(raw, starts, ends):
+    """The keys of tokens of at most 8 bytes: their bytes as a ``uint64``.
+
+    ``raw`` is a ``uint8`` buffer with 8 bytes of padding after its last
+    token; the keys of longer tokens are garbage, to be replaced.
+    """
     window = np.ndarray((len(raw) - 8,), dtype="<u8", buffer=raw, strides=(1,))
-    short = length <= 8
-    shift = ((8 - np.minimum(length, 8)) * 8).astype(np.uint64)
-    k = (window[starts] << shift) >> shift
-    if not short.all():
-        long = np.flatnonzero(~short)
-        k[long] = np.fromiter(
-            (
-                keys.key(joined[a:b])
-                for a, b in zip(starts[long].tolist(), ends[long].tolist())
-            ),
-            dtype=np.uint64,
-            count=len(long),
-        )
-    seps = np.flatnonzero(raw == ord(_SEP))
-    bounds = np.searchsorted(starts, seps)
-    lengths = np.diff(bounds, prepend=0, append=len(starts))
-    return k, lengths
+    shift = ((8 - np.minimum(ends - starts, 8)) * 8).astype(np.uint64)
+    return (window[starts] << shift) >> shift
+
+
+def _long_keys(joined, starts, ends, keys, lowercase=False):
+    """The numbered keys of the tokens ``joined[start:end]`` (lowercased)."""
+    tokens = map(joined.__getitem__, map(slice, starts.tolist(), ends.tolist()))
+    if lowercase:
+        tokens = map(str.lower, tokens)
+    return np.fromiter(map(keys.key, tokens), dtype=np.uint64, count=len(starts))
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio, odd

@@ -6,8 +6,9 @@ tokens) occurs in text :math:`i`.
 
 For the built-in ``"word"`` and ``"whitespace"`` tokenizers there is no
 Python work per text or per token: ASCII batches of texts are tokenised at the
-byte level (:mod:`sklearn_mathdl.sentiment._byte_tokens`). Batches that are
-not ASCII, and other tokenizers, take the general path: texts are split on
+byte level (:mod:`sklearn_mathdl.sentiment._byte_tokens`), other batches code
+point by code point (:mod:`sklearn_mathdl.sentiment._code_point_tokens`).
+Other tokenizers take the general path: texts are split on
 whitespace by :meth:`str.split`, every chunk is mapped to an integer by one
 dictionary lookup (``np.fromiter`` over ``map(dict.__getitem__, ...)``), and
 the tokenizer is called once per *distinct* chunk (the
@@ -37,8 +38,10 @@ from sklearn_mathdl.sentiment._byte_tokens import (
     _batch_keys,
     _fast_kind,
     _intern,
+    _joined,
     _Keys,
 )
+from sklearn_mathdl.sentiment._code_point_tokens import _code_point_keys
 from sklearn_mathdl.utils._tokenizer_checks import (
     check_token_lists,
     check_tokens,
@@ -48,7 +51,7 @@ from sklearn_mathdl.utils._tokenizer_checks import (
 
 # Below this many texts, worker start-up costs more than it saves.
 _PARALLEL_MIN_TEXTS = 100_000
-_BATCH = 100_000  # texts per batch of the byte-level path
+_BATCH = 100_000  # texts per batch of the byte-level and code-point paths
 
 
 def check_texts(texts, input_name="X"):
@@ -212,25 +215,11 @@ def _general_keys(texts, tokenizer, lowercase, keys):
     return name_keys[ids], lengths
 
 
-def _interleave(n_texts, parts):
-    """Merge (text indices, keys, tokens per text) parts into text order."""
-    lengths = np.zeros(n_texts, dtype=np.int64)
-    for idx, _, part_lengths in parts:
-        lengths[idx] = part_lengths
-    start = np.cumsum(lengths) - lengths
-    out = np.empty(int(lengths.sum()), dtype=np.uint64)
-    for idx, part_keys, part_lengths in parts:
-        part_start = np.cumsum(part_lengths) - part_lengths
-        shift = np.repeat(start[idx] - part_start, part_lengths)
-        out[shift + np.arange(len(part_keys))] = part_keys
-    return out, lengths
-
-
 def _token_ids(texts, tokenizer, lowercase, n_jobs):
     """Token ids (flat), tokens per text and token names of ``texts``.
 
-    With a built-in tokenizer, the ASCII texts of each batch are tokenised at
-    the byte level and the others by the general path, merged in text order.
+    With a built-in tokenizer, each batch is tokenised without calling it:
+    ASCII batches at the byte level, the others code point by code point.
     """
     kind = _fast_kind(tokenizer)
     if kind is None:
@@ -239,21 +228,10 @@ def _token_ids(texts, tokenizer, lowercase, n_jobs):
     all_keys, all_lengths = [], []
     for start in range(0, len(texts), _BATCH):
         batch = texts[start : start + _BATCH]
-        ascii_ = np.fromiter(map(str.isascii, batch), dtype=bool, count=len(batch))
-        out = None
-        if ascii_.all():
-            out = _batch_keys(batch, kind, lowercase, keys)
-        elif ascii_.any():
-            fast = np.flatnonzero(ascii_)
-            out = _batch_keys([batch[i] for i in fast.tolist()], kind, lowercase, keys)
-            if out is not None:
-                slow = np.flatnonzero(~ascii_)
-                rest = _general_keys(
-                    [batch[i] for i in slow.tolist()], tokenizer, lowercase, keys
-                )
-                out = _interleave(len(batch), [(fast, *out), (slow, *rest)])
-        if out is None:  # no ASCII text, or NUL or the separator in them
-            out = _general_keys(batch, tokenizer, lowercase, keys)
+        joined = _joined(batch)
+        out = _batch_keys(batch, joined, kind, lowercase, keys)
+        if out is None:  # not ASCII, or NUL in a text
+            out = _code_point_keys(batch, joined, kind, lowercase, keys)
         all_keys.append(out[0])
         all_lengths.append(out[1])
     ids, uniq = _intern(np.concatenate(all_keys))

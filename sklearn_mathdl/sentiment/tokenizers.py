@@ -25,8 +25,9 @@ on a Zipf-distributed corpus is a few hundred thousand calls for tens of
 millions of tokens. Any other callable is applied to each text.
 
 The two built-in tokenizers (exactly these classes, default pattern) are
-counted faster still, without calling them: ASCII batches of texts are
-tokenised at the byte level by a table built from their own definition (see
+counted faster still, without calling them: batches of texts are tokenised
+at the byte level (ASCII) or code point by code point (any text) by tables
+built from their own definition (see
 :mod:`sklearn_mathdl.sentiment._vocabulary`), giving the same tokens.
 
 Register your own with :func:`sklearn_mathdl.plugins.register_tokenizer` and

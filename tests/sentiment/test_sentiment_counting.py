@@ -59,26 +59,29 @@ def spelled(ids, lengths, names):
     return [tokens[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
+def general_path(monkeypatch):
+    """Make the built-in tokenizers take the general (per-chunk) path."""
+    monkeypatch.setattr(_vocabulary, "_fast_kind", lambda tokenizer: None)
+
+
 @pytest.mark.parametrize("tokenizer", [WordTokenizer(), WhitespaceTokenizer()])
 @pytest.mark.parametrize("lowercase", [True, False])
 def test_byte_path_equals_per_chunk_path(monkeypatch, tokenizer, lowercase):
     rng = random.Random(0)
     used = Counter()
-    batch_keys = _vocabulary._batch_keys
 
-    def counting(*args):
-        out = batch_keys(*args)
-        used[out is not None] += 1
-        return out
+    def counted(name):
+        fn = getattr(_vocabulary, name)
 
-    monkeypatch.setattr(_vocabulary, "_batch_keys", counting)
-    interleave = _vocabulary._interleave
+        def counting(*args):
+            out = fn(*args)
+            used[name, out is not None] += 1
+            return out
 
-    def counting_merges(*args):
-        used["merged"] += 1
-        return interleave(*args)
+        monkeypatch.setattr(_vocabulary, name, counting)
 
-    monkeypatch.setattr(_vocabulary, "_interleave", counting_merges)
+    counted("_batch_keys")
+    counted("_code_point_keys")
     for trial in range(120):
         monkeypatch.setattr(_vocabulary, "_BATCH", rng.choice([1, 3, 1000]))
         texts = random_texts(rng, ascii_only=trial % 2 == 0)
@@ -90,8 +93,9 @@ def test_byte_path_equals_per_chunk_path(monkeypatch, tokenizer, lowercase):
         assert spelled(*fast) == [analyze(t, tokenizer, lowercase) for t in texts], (
             texts
         )
-    # byte-level batches, batches left to the general path, mixed batches
-    assert used[True] > 50 and used[False] > 5 and used["merged"] > 5
+    # byte-level batches, and batches left to the code-point path
+    assert used["_batch_keys", True] > 50 and used["_batch_keys", False] > 5
+    assert used["_code_point_keys", True] == used["_batch_keys", False]
 
 
 def test_byte_path_counts_with_ngrams_and_long_tokens():
@@ -135,19 +139,21 @@ def test_remap_columns_matches_dense(remap):
     )
 
 
-def test_fit_on_texts_same_with_both_paths(monkeypatch):
+@pytest.mark.parametrize("tokenizer", ["word", "whitespace"])
+@pytest.mark.parametrize(
+    "extra_words",
+    [[], ["Très", "ΣΟΦΌΣ", "東京", "don’t", "İyi", "👍!", "naïve—"]],
+    ids=["ascii", "non-ascii"],
+)
+def test_fit_on_texts_same_with_both_paths(monkeypatch, tokenizer, extra_words):
     """max_features ties are broken by first appearance on both paths."""
     rng = random.Random(3)
-    texts = [
-        " ".join(
-            rng.choice(["good", "bad", "fine", "dull", "x", "yy"]) for _ in range(6)
-        )
-        for _ in range(200)
-    ]
+    words = ["good", "bad", "fine", "dull", "x", "yy", *extra_words]
+    texts = [" ".join(rng.choice(words) for _ in range(6)) for _ in range(200)]
     y = np.array([t.count("good") - t.count("bad") for t in texts], dtype=float)
-    kwargs = dict(max_features=4, min_df=2, ngram_range=(1, 2))
+    kwargs = dict(max_features=6, min_df=2, ngram_range=(1, 2), tokenizer=tokenizer)
     fast = LeastSquaresSentiment(**kwargs).fit(texts, y)
-    monkeypatch.setattr(_vocabulary, "_batch_keys", lambda *args: None)
+    general_path(monkeypatch)
     slow = LeastSquaresSentiment(**kwargs).fit(texts, y)
     assert fast.vocabulary_ == slow.vocabulary_
     np.testing.assert_allclose(fast.coef_, slow.coef_, rtol=1e-12, atol=1e-12)

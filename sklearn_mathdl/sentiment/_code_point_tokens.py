@@ -1,0 +1,186 @@
+r"""The code-point tokenising of the built-in tokenizers, for any batch.
+
+The byte-level path (:mod:`sklearn_mathdl.sentiment._byte_tokens`) reads
+ASCII batches; this one reads every other batch, turning it into bytes that
+the byte-level steps (:func:`~sklearn_mathdl.sentiment._byte_tokens._token_spans`,
+:func:`~sklearn_mathdl.sentiment._byte_tokens._short_keys`) read unchanged:
+
+1. the batch is joined with the separator and encoded as UTF-32, one code
+   point per array item (positions in the array are positions in the str);
+2. the batch's *distinct* code points are looked up once each by Python's own
+   rules (:func:`_char_rule`: what :meth:`str.lower` makes of the character,
+   and whether that is a token character), which fills two tables indexed by
+   code point (:func:`_char_tables`): the lowercased code point, and a byte
+   (the ASCII byte of a character that becomes ASCII, else 0x80 for a token
+   character and 0x81 for another); one gather gives the batch's bytes;
+3. ``'Σ'`` (whose lowercase depends on its neighbours: final sigma) and
+   ``'İ'`` (whose lowercase is two code points) cannot be lowercased by a
+   table: a batch holding either is lowercased by :meth:`str.lower` (a
+   separator is neither cased nor case-ignorable, so the joined batch is
+   lowercased as each text alone; each text alone if the length changes);
+4. a token of at most 8 bytes with no 0x80 byte is ASCII and its own key; any
+   other token gets a numbered key
+   (:meth:`~sklearn_mathdl.sentiment._byte_tokens._Keys.key`), looked up once
+   per *distinct* such token (:func:`_distinct_spans`).
+
+The curly apostrophe ``’`` is replaced by ``'`` before classifying, which is
+what :class:`~sklearn_mathdl.sentiment.tokenizers.WordTokenizer` does to its
+tokens (both are joiners, neither is a token character).
+"""
+
+import functools
+import re
+
+import numpy as np
+
+from sklearn_mathdl.sentiment._byte_tokens import (
+    _intern,
+    _joined,
+    _long_keys,
+    _short_keys,
+    _token_bytes,
+    _token_spans,
+    _tokens_per_text,
+)
+
+_WORD_CHAR = re.compile(r"[^\W_]")
+_CAPITAL_SIGMA = 0x3A3  # lowercased to σ or, at the end of a word, ς
+_N_CODE_POINTS = 0x110000
+_HASH_BASE = np.uint64(0x100000001B3)  # the 64-bit FNV prime, odd
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _char_rule(code, kind, lowercase):
+    """The code point ``code`` becomes (after lowercasing), and whether that
+    is a token character by Python's rule; None if its lowercase is not one
+    code point or depends on its neighbours (``'İ'``, ``'Σ'``)."""
+    char = chr(code)
+    if lowercase:
+        if code == _CAPITAL_SIGMA or len(char.lower()) != 1:
+            return None
+        char = char.lower()
+    if kind == "whitespace":
+        return ord(char), not char.isspace()
+    return ord(char), _WORD_CHAR.fullmatch(char) is not None
+
+
+def _char_tables(codes, kind, lowercase):
+    """Tables indexed by code point: what it becomes, and its byte.
+
+    The byte of a character that becomes ASCII (NUL excepted) is that ASCII
+    byte, of any other character 0x80 if it is a token character and 0x81 if
+    not; :func:`_byte_classes` classifies these bytes. None if a character of
+    ``codes`` has no one-code-point lowercase (:func:`_char_rule`).
+    """
+    seen = np.zeros(_N_CODE_POINTS, dtype=bool)
+    seen[:128] = True
+    seen[codes[codes >= 128]] = True
+    distinct = np.flatnonzero(seen)
+    rules = [_char_rule(c, kind, lowercase) for c in distinct.tolist()]
+    if None in rules:
+        return None
+    becomes = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
+    byte = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
+    new, token = np.array(rules, dtype=np.uint32).T
+    becomes[distinct] = new
+    byte[distinct] = np.where((new > 0) & (new < 128), new, 0x81 - token)
+    return becomes, byte
+
+
+@functools.cache
+def _byte_classes(kind):
+    """Boolean table over 256 bytes: is it a token byte? (0x80: yes, 0x81: no)"""
+    table = np.zeros(256, dtype=bool)
+    table[:128] = _token_bytes(kind)
+    table[0x80] = True
+    return table
+
+
+def _lowercased(texts):
+    """The batch's texts lowercased (by :meth:`str.lower`), and joined."""
+    joined = _joined(texts)
+    lowered = joined.lower()
+    if len(lowered) == len(joined):
+        return texts, lowered
+    texts = [text.lower() for text in texts]
+    return texts, _joined(texts)
+
+
+def _encoded(joined, kind):
+    """The code points of ``joined`` (curly apostrophes straightened for
+    ``"word"``)."""
+    if kind == "word":
+        joined = joined.replace("’", "'")
+    encoded = joined.encode("utf-32-le", "surrogatepass")
+    return joined, np.frombuffer(encoded, dtype="<u4")
+
+
+def _distinct_spans(codes, starts, ends, becomes):
+    """The first span of each group of equal spans, and each span's group.
+
+    A span is the code points ``becomes[codes[start:end]]``. Spans are
+    grouped by their length and a polynomial hash of their code
+    points, numbered by :func:`~sklearn_mathdl.sentiment._byte_tokens._intern`;
+    each span is then checked code point by code point against its group's
+    first, so the answer is exact: None on a hash collision.
+    """
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    within = np.arange(total) - np.repeat(offsets, lengths)
+    chars = becomes[codes[np.repeat(starts, lengths) + within]]
+    # powers of the base modulo 2**64 (unsigned products wrap, as intended)
+    powers = np.cumprod(np.full(int(lengths.max()), _HASH_BASE, dtype=np.uint64))
+    terms = (chars.astype(np.uint64) + np.uint64(1)) * powers[within]
+    hashes = np.add.reduceat(terms, offsets) ^ lengths.astype(np.uint64)
+    group, _ = _intern(hashes)
+    # groups are numbered in order of first appearance: a new one is a new max
+    is_first = np.ones(len(group), dtype=bool)
+    is_first[1:] = group[1:] > np.maximum.accumulate(group)[:-1]
+    first = np.flatnonzero(is_first)
+    twin = first[group]
+    twin_chars = chars[np.repeat(offsets[twin], lengths) + within]
+    if np.array_equal(lengths[twin], lengths) and np.array_equal(twin_chars, chars):
+        return first, group
+    return None
+
+
+def _code_point_keys(texts, joined, kind, lowercase, keys):
+    """Token keys and tokens per text of one batch, any characters.
+
+    ``joined`` is the batch joined by
+    :func:`~sklearn_mathdl.sentiment._byte_tokens._joined`. Gives the keys
+    :func:`~sklearn_mathdl.sentiment._byte_tokens._batch_keys` gives an ASCII
+    batch: the same tokens have the same keys in both.
+    """
+    joined, codes = _encoded(joined, kind)
+    tables = _char_tables(codes, kind, lowercase)
+    if tables is None:  # lowercase with str.lower itself
+        texts, joined = _lowercased(texts)
+        joined, codes = _encoded(joined, kind)
+        tables, lowercase = _char_tables(codes, kind, False), False
+    becomes, byte = tables
+    raw = byte[codes]
+    starts, ends = _token_spans(_byte_classes(kind)[raw], raw, kind)
+    k = _short_keys(raw, starts, ends)
+    # tokens longer than 8, or with a byte 0x80 (a non-ASCII character or NUL;
+    # 0x81 is never in a token)
+    numbered = np.flatnonzero(
+        (ends - starts > 8) | (k & np.uint64(0x8080808080808080) != 0)
+    )
+    k[numbered] = _numbered_keys(
+        joined, codes, becomes, starts[numbered], ends[numbered], keys, lowercase
+    )
+    return k, _tokens_per_text(texts, starts)
+
+
+def _numbered_keys(joined, codes, becomes, starts, ends, keys, lowercase):
+    """Numbered keys of the tokens ``joined[start:end]`` (lowercased), one
+    lookup per distinct token (:func:`_distinct_spans`)."""
+    groups = _distinct_spans(codes, starts, ends, becomes)
+    if groups is None:  # a hash collision: every token is looked up
+        groups = np.arange(len(starts)), np.arange(len(starts))
+    first, group = groups
+    return _long_keys(joined, starts[first], ends[first], keys, lowercase)[group]

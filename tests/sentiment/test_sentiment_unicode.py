@@ -1,0 +1,99 @@
+"""The code-point counting path gives exactly the tokens of the general path.
+
+Texts of any characters: letters whose lowercase is longer ('İ') or depends
+on the context (Greek final sigma), titlecase and non-BMP letters, combining
+marks, emoji, lone surrogates, NUL, the batch separator, curly apostrophes.
+"""
+
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sklearn_mathdl.sentiment import _code_point_tokens, _vocabulary
+from sklearn_mathdl.sentiment._vocabulary import (
+    _token_ids,
+    _token_ids_generic,
+    analyze,
+)
+from sklearn_mathdl.sentiment.tokenizers import WhitespaceTokenizer, WordTokenizer
+
+SPECIAL = [
+    *"aZ09_'’ \t\n\x0b\x1c\x1e\x1f\x00\x85\xa0\u2028\u3000.,-—",
+    *"éÉßẞİıΣσςΑΩǅ\u0301\u0308\u200d東京😀👍\U00010400\U0001d7ce\ud800\udfff\u212a",
+]
+TEXT = st.text(alphabet=st.sampled_from(SPECIAL) | st.characters(), max_size=24)
+WORDS = ["abcdefgh", "abcdefghi", "ΣΟΦΟΣ", "straße", "don’t", "İyi", "ab", "ba"]
+# Whole tokens as well as characters, so that tokens repeat across texts.
+TEXTS = st.lists(TEXT | st.sampled_from(WORDS), min_size=1, max_size=8)
+
+
+def spelled(ids, lengths, names):
+    """Token strings of each text."""
+    tokens = [names[i] for i in ids.tolist()]
+    bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+    return [tokens[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def assert_same_tokens(texts, tokenizer, lowercase):
+    fast = _token_ids(texts, tokenizer, lowercase, None)
+    slow = _token_ids_generic(texts, tokenizer, lowercase, None)
+    assert fast[2] == slow[2]  # same names in the same (first-seen) order
+    assert spelled(*fast) == spelled(*slow)
+    assert spelled(*fast) == [analyze(t, tokenizer, lowercase) for t in texts]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    texts=TEXTS,
+    tokenizer=st.sampled_from([WordTokenizer(), WhitespaceTokenizer()]),
+    lowercase=st.booleans(),
+    batch=st.sampled_from([1, 2, 1000]),
+)
+def test_code_point_path_equals_general_path(texts, tokenizer, lowercase, batch):
+    with mock.patch.object(_vocabulary, "_BATCH", batch):
+        assert_same_tokens(texts, tokenizer, lowercase)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=TEXTS, tokenizer=st.sampled_from([WordTokenizer(), WhitespaceTokenizer()]))
+def test_hash_collisions_are_detected(texts, tokenizer):
+    """With the hash base 1 a token's hash is the sum of its code points, so
+    anagrams collide ("ab", "ba"): the tokens must still be told apart."""
+    with mock.patch.object(_code_point_tokens, "_HASH_BASE", np.uint64(1)):
+        assert_same_tokens(texts + ["ab ba abcdefghi ihgfedcba"], tokenizer, True)
+
+
+def test_distinct_spans_groups_equal_spans():
+    codes = np.frombuffer("ab ba AB éÉ ab".encode("utf-32-le"), dtype="<u4")
+    lowered = np.array([ord(chr(c).lower()) for c in range(256)], dtype=np.uint32)
+    starts, ends = np.array([0, 3, 6, 9, 12]), np.array([2, 5, 8, 11, 14])
+    first, group = _code_point_tokens._distinct_spans(codes, starts, ends, lowered)
+    assert first.tolist() == [0, 1, 3] and group.tolist() == [0, 1, 0, 2, 0]
+    with mock.patch.object(_code_point_tokens, "_HASH_BASE", np.uint64(1)):
+        assert _code_point_tokens._distinct_spans(codes, starts, ends, lowered) is None
+
+
+def test_non_ascii_batches_take_the_code_point_path():
+    texts = ["Très ΣΟΦΟΣ don’t", "İyi\x1eok", "x\x00y"]
+    with mock.patch.object(
+        _vocabulary, "_token_ids_generic", side_effect=AssertionError("general")
+    ):
+        ids, lengths, names = _token_ids(texts, WordTokenizer(), True, None)
+    assert spelled(ids, lengths, names) == [
+        ["très", "σοφος", "don't"],
+        ["i", "yi", "ok"],  # 'İ'.lower() is 'i' + a combining dot (no \w)
+        ["x", "y"],
+    ]
+
+
+@pytest.mark.parametrize("tokenizer", [WordTokenizer(), WhitespaceTokenizer()])
+def test_final_sigma_is_lowercased_in_its_context(tokenizer):
+    """'Σ' lowercases to 'ς' at the end of a word, with the word's context
+    reaching past the token ("aΣ.b": not final) but not past whitespace."""
+    texts = ["ΑΣ Ασ", "aΣ.b ΑΣ'Α", "ΣΑΣ aΣ", "ΟΔΟΣ."]
+    assert_same_tokens(texts, tokenizer, lowercase=True)
+    ids, lengths, names = _token_ids(texts, tokenizer, True, None)
+    assert "ας" in names and "ασ" in names

@@ -7,6 +7,7 @@ its execution, chosen by hypothesis, instead of at a timer's whim.
 """
 
 import contextlib
+import os
 import pickle
 import sys
 from pathlib import Path
@@ -67,12 +68,25 @@ class _LineCounter:
 
 @contextlib.contextmanager
 def _tracing(counter):
+    """Trace the main thread with ``counter``.
+
+    Thread counts are kept independent of the machine's load while tracing
+    (``SKLEARN_MATHDL_DYNAMIC_THREADS=0``): whether blocks run on worker
+    threads or in the main thread changes how many lines the main thread
+    executes, and a count must mean the same lines in the interrupted run.
+    """
     previous = sys.gettrace()
+    dynamic = os.environ.get("SKLEARN_MATHDL_DYNAMIC_THREADS")
+    os.environ["SKLEARN_MATHDL_DYNAMIC_THREADS"] = "0"
     sys.settrace(counter.global_trace)
     try:
         yield counter
     finally:
         sys.settrace(previous)
+        if dynamic is None:
+            del os.environ["SKLEARN_MATHDL_DYNAMIC_THREADS"]
+        else:
+            os.environ["SKLEARN_MATHDL_DYNAMIC_THREADS"] = dynamic
 
 
 def count_package_lines(call):

@@ -45,28 +45,45 @@ _triangular = functools.partial(solve_triangular, check_finite=False)
 # Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
 # multiples of the number of centres (FALKON's own estimate is 1).
 SKETCH = 8
+# float32 storage of K_nm: for CG tolerances from this value up, and kernel
+# entries (bounded by the largest diagonal entry) below FLOAT32_SAFE.
+FLOAT32_TOL = 1e-6
+FLOAT32_SAFE = 1e30
 
 
 class KernelColumns:
-    """The matrix :math:`K(X, C)` visited by row blocks, computed or stored.
+    """The matrix :math:`K(X, C)` visited by row blocks, stored or recomputed.
 
     ``matrix`` is the :class:`~._kernel_matrix.KernelMatrix` of the data,
     ``support`` that of the centres :math:`C` (``matrix.support(idx)``).
-    Blocks are kept in memory when ``store`` is true; passes run on
+    The leading row blocks that fit ``memory`` bytes are kept in memory, in
+    the dtype ``storage`` (default: the data's; see :func:`storage_dtype`);
+    the others are recomputed at each pass, in the data's dtype, each one
+    used for all its products while it is in cache. Passes run on
     :func:`~sklearn_mathdl.utils._threads.map_row_blocks`'s threads, each
     with a single-threaded BLAS (the element-wise work of a kernel, e.g. the
     exponential, is then parallel too). Blocks are not checked for finiteness
     here: FALKON's first pass does that for free.
     """
 
-    def __init__(self, matrix, support, store):
+    def __init__(self, matrix, support, memory=0, storage=None):
         self.matrix = matrix
         self.support = support
+        self.storage = np.dtype(matrix.dtype if storage is None else storage)
         size = block_rows(support.n, matrix.dtype.itemsize)
         self.bounds = [(i, min(i + size, matrix.n)) for i in range(0, matrix.n, size)]
-        self.blocks = None
-        if store:
-            self.blocks = map_row_blocks(self._compute, self.bounds)
+        rows_stored = memory // max(1, support.n * self.storage.itemsize)
+        n_stored = sum(stop <= rows_stored for _, stop in self.bounds)
+        self.blocks = map_row_blocks(self._stored, self.bounds[:n_stored])
+
+    @property
+    def stored_fraction(self):
+        """Fraction of the rows whose kernel columns are kept in memory."""
+        stored = self.bounds[len(self.blocks) - 1][1] if self.blocks else 0
+        return stored / max(1, self.matrix.n)
+
+    def _stored(self, bounds):
+        return self._compute(bounds).astype(self.storage, copy=False)
 
     def _compute(self, bounds):
         start, stop = bounds
@@ -74,7 +91,7 @@ class KernelColumns:
         return self.support.cross(rows, check=False)
 
     def block(self, k):
-        if self.blocks is not None:
+        if k < len(self.blocks):
             return self.blocks[k]
         return self._compute(self.bounds[k])
 
@@ -132,21 +149,17 @@ def power_of_two_scale(values, axis=None):
     return np.ldexp(1.0, np.frexp(np.where(np.isfinite(top), top, 0.0))[1])
 
 
-def falkon(
-    columns, K_mm, Y, w, alpha, fit_intercept, max_iter, tol, *, sketch, overflow
-):
+def falkon(columns, factors, Y, w, alpha, fit_intercept, max_iter, tol, *, overflow):
     """Solve :math:`H c = K_{nm}^\\top W y` by preconditioned CG (all targets).
 
-    ``sketch = (K_sm, w_s)``: kernel rows of a uniform sample of ``s >= m``
-    training points and their weights, estimating :math:`K_{nm}^\\top W
-    K_{nm} / \\sum w` in the preconditioner (FALKON's estimate uses the
-    centres themselves, :math:`T T^\\top / m`; a larger sample makes the
-    preconditioned operator closer to the identity). ``overflow(quantity)``
-    returns the error to raise when ``quantity`` is not finite.
+    ``factors = (T, cov)`` from :func:`preconditioner_factors`.
+    ``overflow(quantity)`` returns the error to raise when ``quantity`` is
+    not finite.
 
     Returns ``(C, intercept, n_iter)``; ``C`` has shape ``(m, n_targets)``.
     """
-    m = K_mm.shape[0]
+    T, cov = factors
+    m = T.shape[0]
     sw = float(w.sum())
     if not np.isfinite(sw):
         raise overflow("sum of sample_weight")
@@ -159,9 +172,6 @@ def falkon(
         rhs = rhs - sw * np.outer(k_bar, y_bar)
     if not (np.all(np.isfinite(rhs)) and np.all(np.isfinite(y_bar))):
         raise overflow("right-hand side K_nm^T W (y - mean(y))")
-
-    T = _jittered_cholesky(K_mm, "The kernel matrix of the Nyström centres")
-    cov = _preconditioner_covariance(T, sketch, fit_intercept)
 
     def apply_H(U):
         """``(K_nm^T W K_nm) U`` (minus the intercept's rank-one term) / sum(w)."""
@@ -223,19 +233,27 @@ def _first_pass(columns, Y, w, overflow):
     return moments
 
 
-def _preconditioner_covariance(T, sketch, fit_intercept):
-    """FALKON's :math:`T T^\\top / m`, or its estimate from the sketch.
+def preconditioner_factors(K_mm, sketch, fit_intercept):
+    """``(T, cov)``: :math:`T^\\top T = K_{mm}` and FALKON's :math:`T T^\\top / m`.
 
-    With ``sketch = (K_sm, w_s)``: :math:`Z^\\top W_s Z / \\sum w_s`,
-    :math:`Z = K_{sm} T^{-1}` (centred by its weighted mean with an intercept).
+    With ``sketch = (K_sm, w_s)``, the kernel rows of a uniform sample of
+    ``s >= m`` training points and their weights, ``cov`` is the estimate
+    :math:`Z^\\top W_s Z / \\sum w_s` of :math:`T^{-\\top} K_{nm}^\\top W
+    K_{nm} T^{-1} / \\sum w`, :math:`Z = K_{sm} T^{-1}` (centred by its
+    weighted mean with an intercept): FALKON's estimate uses the centres
+    themselves; a larger sample makes the preconditioned operator closer to
+    the identity.
     """
+    T = _jittered_cholesky(K_mm, "The kernel matrix of the Nyström centres")
     if sketch is None:
-        return T @ T.T / T.shape[0]
+        return T, T @ T.T / T.shape[0]
     K_sm, w_s = sketch
     Z = _triangular(T, K_sm.T, lower=False, trans="T").T  # K_sm T^-1
     if fit_intercept:
-        Z = Z - (w_s @ Z) / w_s.sum()
-    return (Z * w_s[:, None]).T @ Z / w_s.sum()
+        Z -= (w_s @ Z) / w_s.sum()
+    cov = (Z * w_s[:, None]).T @ Z
+    cov /= w_s.sum()
+    return T, cov
 
 
 def _conjugate_gradient(op, B, max_iter, tol, overflow):
@@ -309,7 +327,7 @@ def sample_centres(matrix, candidates, m, alpha, leverage, rng):
     if not leverage or m >= candidates.size:
         return np.sort(rng.choice(candidates, size=m, replace=False))
     pilot = np.sort(rng.choice(candidates, size=m, replace=False))
-    columns = KernelColumns(matrix, matrix.support(pilot), store=False)
+    columns = KernelColumns(matrix, matrix.support(pilot))
     K_pp = centre_kernel(matrix, pilot)
     scores = leverage_scores(columns, K_pp, matrix.diag(), alpha)
     if not np.all(np.isfinite(scores)):
@@ -334,13 +352,37 @@ def _no_other_cause(quantity):
     )
 
 
+def storage_dtype(matrix, n_centres, memory, tol):
+    """The dtype in which :class:`KernelColumns` keeps :math:`K_{nm}`.
+
+    The data's, unless :math:`K_{nm}` of float64 data does not fit
+    ``memory`` bytes: then float32, which holds twice the columns, for the
+    package's own kernels (their entries are bounded by the largest diagonal
+    entry, checked far below float32's range) and a tolerance of at least
+    ``FLOAT32_TOL`` (rounding the entries to float32 perturbs the solution
+    far less than that; tested against the float64 solution).
+    """
+    if (
+        matrix.dtype != np.float64
+        or matrix.n * n_centres * 8 <= memory
+        or matrix.verified
+        or tol < FLOAT32_TOL
+    ):
+        return matrix.dtype
+    if not np.max(matrix.diag(), initial=0.0) < FLOAT32_SAFE:
+        return matrix.dtype
+    return np.dtype(np.float32)
+
+
 def solve_nystrom(matrix, Y, w, alphas, fit_intercept, options, rng, describe):
     """FALKON on the :class:`~._kernel_matrix.KernelMatrix` ``matrix``.
 
     ``options`` holds the estimator's ``n_centers``, ``center_selection``,
     ``memory`` (bytes), ``max_iter`` and ``tol``; ``describe(quantity)``
     names an overflow of ``quantity`` caused by ``y`` or the weights.
-    Returns ``(C, intercept, centre_indices, n_iter)``.
+    The preconditioner is formed before :math:`K_{nm}` is stored, so its
+    temporaries are freed by then. Returns ``(C, intercept, centre_indices,
+    n_iter)``.
     """
     n = matrix.n
     m = auto_centers(n) if options["n_centers"] == "auto" else options["n_centers"]
@@ -348,24 +390,27 @@ def solve_nystrom(matrix, Y, w, alphas, fit_intercept, options, rng, describe):
     m = min(m, n, candidates.size)
     leverage = options["center_selection"] == "leverage"
     idx = sample_centres(matrix, candidates, m, float(np.mean(alphas)), leverage, rng)
-    centres = matrix.support(idx)
-    store = n * m * matrix.dtype.itemsize <= options["memory"]
-    columns = KernelColumns(matrix, centres, store)
-    K_mm = centre_kernel(matrix, idx)
     sample = np.sort(
         rng.choice(candidates, size=min(candidates.size, SKETCH * m), replace=False)
     )
-    K_sm = np.asarray(matrix.block(sample, idx), dtype=np.float64)
+    sketch = (
+        np.asarray(matrix.block(sample, idx), dtype=np.float64),
+        w[sample].astype(np.float64),
+    )
+    factors = preconditioner_factors(centre_kernel(matrix, idx), sketch, fit_intercept)
+    del sketch
+    memory = options["memory"]
+    storage = storage_dtype(matrix, m, memory, options["tol"])
+    columns = KernelColumns(matrix, matrix.support(idx), memory, storage)
     C, b, n_iter = falkon(
         columns,
-        K_mm,
+        factors,
         Y.astype(np.float64, copy=False),
         w.astype(np.float64, copy=False),
         alphas,
         fit_intercept,
         50 if options["max_iter"] is None else options["max_iter"],
         options["tol"],
-        sketch=(K_sm, w[sample].astype(np.float64)),
         overflow=lambda quantity: columns.overflow_error(describe, quantity),
     )
     return C.astype(matrix.dtype), b, idx, n_iter

@@ -330,7 +330,7 @@ def leverage_scores(columns_pilot, K_pp, diag, alpha):
     return scores
 
 
-def auto_centers(n, constant=2.0):
+def auto_centers(n, constant=3.0):
     """``n_centers="auto"``: :math:`m = \\min(n, \\lceil c\\sqrt n\\rceil)`."""
     return int(min(n, math.ceil(constant * math.sqrt(n))))
 

@@ -1,9 +1,10 @@
-"""FALKON's kernel columns: stored whole, in part, or in float32 when only that fits."""
+"""FALKON's kernel columns (stored whole, in part, or in float32) and fast blocks."""
 
 import numpy as np
 import pytest
 
 from sklearn_mathdl import RepresenterKernelRegressor
+from sklearn_mathdl.kernel_ridge import _distances
 from sklearn_mathdl.kernel_ridge._kernel_matrix import KernelMatrix
 from sklearn_mathdl.kernel_ridge._nystrom import KernelColumns, storage_dtype
 from sklearn_mathdl.kernel_ridge.kernels import RBF
@@ -143,3 +144,23 @@ def test_broken_float32_storage_is_detected(monkeypatch):
     )
     single = _fit(X, y, N * M * 4, tol=1e-6).predict(X_test)
     assert np.abs(single - stored).max() > 1e-4
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [((200, 8), (150, 8)), ((100, 3), None)])
+def test_augmented_gemm_matches_the_gemm_and_updates(dtype, shape):
+    """Both forms of the squared distances agree to rounding, large and small."""
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-2, 2, shape[0]).astype(dtype)
+    Y = None if shape[1] is None else rng.uniform(-2, 2, shape[1]).astype(dtype)
+    assert X.shape[0] * (X if Y is None else Y).shape[0] >= _distances.AUGMENTED_FROM
+    augmented = _distances.scaled_negative_distances(X, Y, 0.7)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_distances, "AUGMENTED_FROM", np.inf)
+        plain = _distances.scaled_negative_distances(X, Y, 0.7)
+    assert augmented.dtype == plain.dtype == dtype
+    eps = np.finfo(dtype).eps
+    np.testing.assert_allclose(augmented, plain, rtol=0, atol=64 * eps * 0.7 * 16)
+    assert augmented.max() <= 0
+    if Y is None:
+        assert np.all(np.diag(augmented) == 0)

@@ -39,7 +39,7 @@ from scipy.linalg import cho_factor, cho_solve, cholesky, solve_triangular
 from scipy.linalg.blas import dsyrk as syrk
 
 from sklearn_mathdl.kernel_ridge._kernel_matrix import block_rows
-from sklearn_mathdl.utils._threads import map_row_blocks
+from sklearn_mathdl.utils._threads import blas_thread_limit, map_row_blocks
 
 # Non-finite values are detected by the solver's own checks (and named).
 _triangular = functools.partial(solve_triangular, check_finite=False)
@@ -52,6 +52,8 @@ SKETCH = 8
 FLOAT32_TOL = 1e-6
 FLOAT32_SAFE = 1e30
 FLOAT32_PIVOT = 1e-5
+# KernelColumns.reduce: groups of blocks per thread (balance against overhead).
+GROUPS_PER_THREAD = 4
 
 
 class KernelColumns:
@@ -114,14 +116,23 @@ class KernelColumns:
         return wide
 
     def reduce(self, fn):
-        """``sum_k fn(block_k, start, stop)`` over the row blocks."""
-        index = {b: k for k, b in enumerate(self.bounds)}
+        """``sum_k fn(block_k, start, stop)`` over the row blocks.
 
-        def part(b):
+        The blocks are dealt round-robin to a few groups (four per thread),
+        each summed on one thread: a handful of tasks and partial sums per
+        pass instead of one per block (thousands at :math:`n = 10^6`), and
+        kept and recomputed blocks spread evenly over the threads.
+        """
+        n_groups = min(len(self.bounds), GROUPS_PER_THREAD * blas_thread_limit())
+
+        def group_sum(g):
+            total = 0.0
             with np.errstate(all="ignore"):  # overflow is detected by the caller
-                return fn(self.block(index[b]), *b)
+                for k in range(g, len(self.bounds), n_groups):
+                    total = total + fn(self.block(k), *self.bounds[k])
+            return total
 
-        parts = map_row_blocks(part, self.bounds)
+        parts = map_row_blocks(group_sum, range(n_groups))
         total = parts[0]
         for part_sum in parts[1:]:
             total = total + part_sum

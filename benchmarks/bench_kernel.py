@@ -2,7 +2,8 @@
 
 Data: :math:`f(x) = \\sin(3x_1)\\cos(2x_2) + x_3^2/2` plus Gaussian noise of
 standard deviation 0.1, :math:`x` uniform on :math:`[-1, 1]^8`; Gaussian
-kernel :math:`\\gamma = 0.5`, :math:`\\alpha = 10^{-3}`; 5,000 test points.
+kernel :math:`\\gamma = 0.5`, :math:`\\alpha = 10^{-3}` (case b at n = 10^6 and
+the curve: :math:`10^{-2}`); 5,000 test points.
 Ours runs with ``fit_intercept=False`` throughout, the model scikit-learn's
 tools fit. Test MSE is against the noisy test targets (noise variance 0.01) and, in
 brackets, against :math:`f` itself (the excess risk).
@@ -15,12 +16,18 @@ a. exact solver at n = 10,000 against ``sklearn.kernel_ridge.KernelRidge``,
 a2. exact solver at n = 20,000; ``KernelRidge`` is run in a child process,
    because on AMD Zen 4 with the pip wheels' OpenBLAS 0.3.31 its Cholesky
    crashes the process (segmentation fault), which the line reports;
-b. Nyström-PCG (FALKON) at n = 1,000,000 with m centres, its time and peak
-   memory (resident set sampled during the fit), against
-   ``Nystroem(n_components=m) + Ridge``: at n = 1,000,000 the latter needs
-   two n x m float64 arrays (32 GB for m = 2000), so it runs in a child
-   process limited to 8 GB and the line reports what happens; both are also
-   compared side by side at n = 100,000 where the latter fits;
+b. Nyström-PCG (FALKON) at n = 1,000,000 with ``n_centers="auto"``
+   (:math:`3\sqrt n` = 3000), ``alpha=1e-2`` and ``memory_limit="10GB"``: fit
+   time, CG iterations, peak memory (resident set sampled during the fit)
+   and test MSE, against the exact solver at n = 20,000 with the same alpha,
+   fitted in the same run (the issue's reference). ``Nystroem(n_components=m)
+   + Ridge`` needs two n x m float64 arrays (48 GB for m = 3000), so it runs
+   in a child process limited to 8 GB and the line reports what happens;
+   both are also compared side by side at n = 100,000, m = 2000,
+   ``alpha=1e-3``, where the latter fits;
+curve. test error against the number of centres at n = 1,000,000,
+   alpha=1e-2 (m = 2000 ... 4000; ``--selections uniform,leverage``): the
+   measurement behind ``n_centers="auto"``;
 small. the fixed cost of small fits: time per fit at n = 50, 200, 1,000,
    2,000 against ``KernelRidge`` (same kernel and alpha, both without
    intercept), and scikit-learn's gallery example ``plot_compare_gpr_krr``:
@@ -32,7 +39,7 @@ small. the fixed cost of small fits: time per fit at n = 50, 200, 1,000,
 Usage::
 
     flock /tmp/mathdl_bench.lock python benchmarks/bench_kernel.py [--quick]
-        [--repeats N] [--cases a,a2,b,small]
+        [--repeats N] [--cases a,a2,b,small,curve] [--selections uniform]
 
 ``--quick`` divides every n by 10 (a few seconds in all).
 """

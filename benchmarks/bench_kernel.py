@@ -17,7 +17,7 @@ a2. exact solver at n = 20,000; ``KernelRidge`` is run in a child process,
    because on AMD Zen 4 with the pip wheels' OpenBLAS 0.3.31 its Cholesky
    crashes the process (segmentation fault), which the line reports;
 b. Nyström-PCG (FALKON) at n = 1,000,000 with ``n_centers="auto"``
-   (:math:`3\sqrt n` = 3000), ``alpha=1e-2`` and ``memory_limit="10GB"``: fit
+   (:math:`3\\sqrt n` = 3000), ``alpha=1e-2`` and ``memory_limit="10GB"``: fit
    time, CG iterations, peak memory (resident set sampled during the fit)
    and test MSE, against the exact solver at n = 20,000 with the same alpha,
    fitted in the same run (the issue's reference). ``Nystroem(n_components=m)

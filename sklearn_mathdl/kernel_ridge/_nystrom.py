@@ -62,9 +62,9 @@ class KernelColumns:
     ``matrix`` is the :class:`~._kernel_matrix.KernelMatrix` of the data,
     ``support`` that of the centres :math:`C` (``matrix.support(idx)``).
     The leading row blocks that fit ``memory`` bytes are kept in memory, in
-    the dtype ``storage`` (default: the data's; see :func:`storage_dtype`)
-    and served in the data's dtype; the others are recomputed at each pass, in the data's dtype, each one
-    used for all its products while it is in cache. Passes run on
+    the dtype ``storage`` (default: the data's; see :func:`storage_dtype`),
+    and served in the data's dtype; the others are recomputed at each pass,
+    each one used for all its products while it is in cache. Passes run on
     :func:`~sklearn_mathdl.utils._threads.map_row_blocks`'s threads, each
     with a single-threaded BLAS (the element-wise work of a kernel, e.g. the
     exponential, is then parallel too). Blocks are not checked for finiteness
@@ -392,8 +392,9 @@ def storage_dtype(matrix, T, memory, tol):
     The data's, unless :math:`K_{nm}` of float64 data does not fit
     ``memory`` bytes: then float32, which holds twice the columns, when
 
-    - the kernel is one of the package's own (entries bounded by the largest
-      diagonal entry, checked far below float32's range);
+    - the kernel is one of the package's own or precomputed, with entries
+      bounded (:meth:`~._kernel_matrix.KernelMatrix.entry_bound`) far below
+      float32's range;
     - ``tol >= FLOAT32_TOL``;
     - the smallest pivot :math:`T_{jj}^2` of the centres' Cholesky factor is
       at least ``FLOAT32_PIVOT`` times their mean diagonal: the
@@ -412,7 +413,7 @@ def storage_dtype(matrix, T, memory, tol):
         return matrix.dtype
     pivots = np.diag(T) ** 2
     mean_diagonal = np.einsum("ij,ij->", T, T) / T.shape[0]  # of T^T T = K_mm
-    if not np.max(matrix.diag(), initial=0.0) < FLOAT32_SAFE:
+    if not matrix.entry_bound() < FLOAT32_SAFE:
         return matrix.dtype
     if not pivots.min() >= FLOAT32_PIVOT * mean_diagonal:
         return matrix.dtype

@@ -5,7 +5,10 @@ import pytest
 
 from sklearn_mathdl import RepresenterKernelRegressor
 from sklearn_mathdl.kernel_ridge import _distances
-from sklearn_mathdl.kernel_ridge._kernel_matrix import KernelMatrix
+from sklearn_mathdl.kernel_ridge._kernel_matrix import (
+    KernelMatrix,
+    PrecomputedKernelMatrix,
+)
 from sklearn_mathdl.kernel_ridge._nystrom import KernelColumns, storage_dtype
 from sklearn_mathdl.kernel_ridge.kernels import RBF
 
@@ -75,11 +78,19 @@ def test_storage_dtype(case, expected):
     assert storage_dtype(matrix, T, memory, tol) == expected
 
 
-def test_huge_diagonal_keeps_float64_storage():
+def test_entries_beyond_float32_keep_float64_storage():
     X, _ = _data(500, d=8)
     matrix = KernelMatrix(RBF(0.5), X, verified=False, name="'rbf'")
-    matrix.diag = lambda: np.full(500, 1e35)
-    assert storage_dtype(matrix, _factor(X, 100), 500 * 100 * 4, 1e-4) == np.float64
+    T, memory = _factor(X, 100), 500 * 100 * 4
+    assert storage_dtype(matrix, T, memory, 1e-4) == np.float32
+    matrix.diag = lambda: np.full(500, 1e35)  # bounds |K_ij| for a PSD kernel
+    assert storage_dtype(matrix, T, memory, 1e-4) == np.float64
+    K = RBF(0.5)(X)
+    K[0, 1] = K[1, 0] = 1e35  # a precomputed matrix: its largest entry counts
+    precomputed = PrecomputedKernelMatrix(K)
+    assert storage_dtype(precomputed, T, memory, 1e-4) == np.float64
+    K[0, 1] = K[1, 0] = 0.5
+    assert storage_dtype(PrecomputedKernelMatrix(K), T, memory, 1e-4) == np.float32
 
 
 def _fit(X, y, memory_limit, **kw):

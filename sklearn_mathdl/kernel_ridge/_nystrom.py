@@ -22,8 +22,9 @@ preconditioned operator
     T^{-\top} \frac{K_{nm}^\top W K_{nm}}{\sum_i w_i} T^{-1} + \lambda I\Big) A^{-1}
 
 is close to the identity and CG converges in a few iterations, each one pass
-over :math:`K_{nm}` (formed block by block, or kept when it fits the memory
-limit): :math:`O(nmt)` time and :math:`O(n + m^2)` memory. An unpenalised
+over :math:`K_{nm}` (its row blocks kept as far as the memory limit allows,
+in float32 when only that fits, the others recomputed): :math:`O(nmt)` time
+and :math:`O(n + m^2)` memory beyond the kept blocks. An unpenalised
 intercept :math:`b` is eliminated exactly: :math:`b = \bar y - \bar k^\top c`
 with weighted means :math:`\bar y` and :math:`\bar k = K_{nm}^\top w / \sum w`,
 which subtracts the rank-one term :math:`(\sum w)\, \bar k \bar k^\top` from

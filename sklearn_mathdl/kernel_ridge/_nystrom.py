@@ -22,8 +22,9 @@ preconditioned operator
     T^{-\top} \frac{K_{nm}^\top W K_{nm}}{\sum_i w_i} T^{-1} + \lambda I\Big) A^{-1}
 
 is close to the identity and CG converges in a few iterations, each one pass
-over :math:`K_{nm}` (formed block by block, or kept when it fits the memory
-limit): :math:`O(nmt)` time and :math:`O(n + m^2)` memory. An unpenalised
+over :math:`K_{nm}` (its row blocks kept as far as the memory limit allows,
+in float32 when only that fits, the others recomputed): :math:`O(nmt)` time
+and :math:`O(n + m^2)` memory beyond the kept blocks. An unpenalised
 intercept :math:`b` is eliminated exactly: :math:`b = \bar y - \bar k^\top c`
 with weighted means :math:`\bar y` and :math:`\bar k = K_{nm}^\top w / \sum w`,
 which subtracts the rank-one term :math:`(\sum w)\, \bar k \bar k^\top` from
@@ -32,12 +33,14 @@ which subtracts the rank-one term :math:`(\sum w)\, \bar k \bar k^\top` from
 
 import functools
 import math
+import threading
 
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve, cholesky, solve_triangular
+from scipy.linalg.blas import dsyrk as syrk
 
 from sklearn_mathdl.kernel_ridge._kernel_matrix import block_rows
-from sklearn_mathdl.utils._threads import map_row_blocks
+from sklearn_mathdl.utils._threads import blas_thread_limit, map_row_blocks
 
 # Non-finite values are detected by the solver's own checks (and named).
 _triangular = functools.partial(solve_triangular, check_finite=False)
@@ -45,28 +48,49 @@ _triangular = functools.partial(solve_triangular, check_finite=False)
 # Size of the uniform sample estimating K_nm^T K_nm in the preconditioner, in
 # multiples of the number of centres (FALKON's own estimate is 1).
 SKETCH = 8
+# float32 storage of K_nm (see storage_dtype): CG tolerances from FLOAT32_TOL
+# up, kernel entries below FLOAT32_SAFE, pivots from FLOAT32_PIVOT up.
+FLOAT32_TOL = 1e-6
+FLOAT32_SAFE = 1e30
+FLOAT32_PIVOT = 1e-5
+# KernelColumns.reduce: groups of blocks per thread (balance against overhead).
+GROUPS_PER_THREAD = 4
 
 
 class KernelColumns:
-    """The matrix :math:`K(X, C)` visited by row blocks, computed or stored.
+    """The matrix :math:`K(X, C)` visited by row blocks, stored or recomputed.
 
     ``matrix`` is the :class:`~._kernel_matrix.KernelMatrix` of the data,
     ``support`` that of the centres :math:`C` (``matrix.support(idx)``).
-    Blocks are kept in memory when ``store`` is true; passes run on
+    The leading row blocks that fit ``memory`` bytes are kept in memory, in
+    the dtype ``storage`` (default: the data's; see :func:`storage_dtype`),
+    and served in the data's dtype; the others are recomputed at each pass,
+    each one used for all its products while it is in cache. Passes run on
     :func:`~sklearn_mathdl.utils._threads.map_row_blocks`'s threads, each
     with a single-threaded BLAS (the element-wise work of a kernel, e.g. the
     exponential, is then parallel too). Blocks are not checked for finiteness
     here: FALKON's first pass does that for free.
     """
 
-    def __init__(self, matrix, support, store):
+    def __init__(self, matrix, support, memory=0, storage=None):
         self.matrix = matrix
         self.support = support
+        self.storage = np.dtype(matrix.dtype if storage is None else storage)
         size = block_rows(support.n, matrix.dtype.itemsize)
         self.bounds = [(i, min(i + size, matrix.n)) for i in range(0, matrix.n, size)]
-        self.blocks = None
-        if store:
-            self.blocks = map_row_blocks(self._compute, self.bounds)
+        rows_stored = memory // max(1, support.n * self.storage.itemsize)
+        n_stored = sum(stop <= rows_stored for _, stop in self.bounds)
+        self.blocks = map_row_blocks(self._stored, self.bounds[:n_stored])
+        self._local = threading.local()
+
+    @property
+    def stored_fraction(self):
+        """Fraction of the rows whose kernel columns are kept in memory."""
+        stored = self.bounds[len(self.blocks) - 1][1] if self.blocks else 0
+        return stored / max(1, self.matrix.n)
+
+    def _stored(self, bounds):
+        return self._compute(bounds).astype(self.storage, copy=False)
 
     def _compute(self, bounds):
         start, stop = bounds
@@ -74,19 +98,42 @@ class KernelColumns:
         return self.support.cross(rows, check=False)
 
     def block(self, k):
-        if self.blocks is not None:
-            return self.blocks[k]
-        return self._compute(self.bounds[k])
+        """Row block ``k`` in the data's dtype (a stored float32 block is widened).
+
+        The coefficients CG multiplies by can be large and cancel: products
+        are formed in the data's dtype, on a per-thread buffer (cache-sized,
+        reused), never by rounding the coefficients to the storage dtype.
+        """
+        if k >= len(self.blocks):
+            return self._compute(self.bounds[k])
+        stored = self.blocks[k]
+        if stored.dtype == self.matrix.dtype:
+            return stored
+        buffer = getattr(self._local, "buffer", None)
+        if buffer is None or buffer.size < stored.size:
+            buffer = self._local.buffer = np.empty(stored.size, self.matrix.dtype)
+        wide = buffer[: stored.size].reshape(stored.shape)
+        np.copyto(wide, stored)
+        return wide
 
     def reduce(self, fn):
-        """``sum_k fn(block_k, start, stop)`` over the row blocks."""
-        index = {b: k for k, b in enumerate(self.bounds)}
+        """``sum_k fn(block_k, start, stop)`` over the row blocks.
 
-        def part(b):
+        The blocks are dealt round-robin to a few groups (four per thread),
+        each summed on one thread: a handful of tasks and partial sums per
+        pass instead of one per block (thousands at :math:`n = 10^6`), and
+        kept and recomputed blocks spread evenly over the threads.
+        """
+        n_groups = min(len(self.bounds), GROUPS_PER_THREAD * blas_thread_limit())
+
+        def group_sum(g):
+            total = 0.0
             with np.errstate(all="ignore"):  # overflow is detected by the caller
-                return fn(self.block(index[b]), *b)
+                for k in range(g, len(self.bounds), n_groups):
+                    total = total + fn(self.block(k), *self.bounds[k])
+            return total
 
-        parts = map_row_blocks(part, self.bounds)
+        parts = map_row_blocks(group_sum, range(n_groups))
         total = parts[0]
         for part_sum in parts[1:]:
             total = total + part_sum
@@ -132,21 +179,17 @@ def power_of_two_scale(values, axis=None):
     return np.ldexp(1.0, np.frexp(np.where(np.isfinite(top), top, 0.0))[1])
 
 
-def falkon(
-    columns, K_mm, Y, w, alpha, fit_intercept, max_iter, tol, *, sketch, overflow
-):
+def falkon(columns, factors, Y, w, alpha, fit_intercept, max_iter, tol, *, overflow):
     """Solve :math:`H c = K_{nm}^\\top W y` by preconditioned CG (all targets).
 
-    ``sketch = (K_sm, w_s)``: kernel rows of a uniform sample of ``s >= m``
-    training points and their weights, estimating :math:`K_{nm}^\\top W
-    K_{nm} / \\sum w` in the preconditioner (FALKON's estimate uses the
-    centres themselves, :math:`T T^\\top / m`; a larger sample makes the
-    preconditioned operator closer to the identity). ``overflow(quantity)``
-    returns the error to raise when ``quantity`` is not finite.
+    ``factors = (T, cov)`` from :func:`preconditioner_factors`.
+    ``overflow(quantity)`` returns the error to raise when ``quantity`` is
+    not finite.
 
     Returns ``(C, intercept, n_iter)``; ``C`` has shape ``(m, n_targets)``.
     """
-    m = K_mm.shape[0]
+    T, cov = factors
+    m = T.shape[0]
     sw = float(w.sum())
     if not np.isfinite(sw):
         raise overflow("sum of sample_weight")
@@ -159,9 +202,6 @@ def falkon(
         rhs = rhs - sw * np.outer(k_bar, y_bar)
     if not (np.all(np.isfinite(rhs)) and np.all(np.isfinite(y_bar))):
         raise overflow("right-hand side K_nm^T W (y - mean(y))")
-
-    T = _jittered_cholesky(K_mm, "The kernel matrix of the Nyström centres")
-    cov = _preconditioner_covariance(T, sketch, fit_intercept)
 
     def apply_H(U):
         """``(K_nm^T W K_nm) U`` (minus the intercept's rank-one term) / sum(w)."""
@@ -223,19 +263,32 @@ def _first_pass(columns, Y, w, overflow):
     return moments
 
 
-def _preconditioner_covariance(T, sketch, fit_intercept):
-    """FALKON's :math:`T T^\\top / m`, or its estimate from the sketch.
+def preconditioner_factors(K_mm, sketch, fit_intercept):
+    """``(T, cov)``: :math:`T^\\top T = K_{mm}` and FALKON's :math:`T T^\\top / m`.
 
-    With ``sketch = (K_sm, w_s)``: :math:`Z^\\top W_s Z / \\sum w_s`,
-    :math:`Z = K_{sm} T^{-1}` (centred by its weighted mean with an intercept).
+    With ``sketch = (K_sm, w_s)``, the kernel rows of a uniform sample of
+    ``s >= m`` training points and their weights, ``cov`` is the estimate
+    :math:`Z^\\top W_s Z / \\sum w_s` of :math:`T^{-\\top} K_{nm}^\\top W
+    K_{nm} T^{-1} / \\sum w`, :math:`Z = K_{sm} T^{-1}` (centred by its
+    weighted mean with an intercept): FALKON's estimate uses the centres
+    themselves; a larger sample makes the preconditioned operator closer to
+    the identity.
     """
+    T = _jittered_cholesky(K_mm, "The kernel matrix of the Nyström centres")
     if sketch is None:
-        return T @ T.T / T.shape[0]
+        return T, T @ T.T / T.shape[0]
     K_sm, w_s = sketch
     Z = _triangular(T, K_sm.T, lower=False, trans="T").T  # K_sm T^-1
     if fit_intercept:
-        Z = Z - (w_s @ Z) / w_s.sum()
-    return (Z * w_s[:, None]).T @ Z / w_s.sum()
+        Z -= (w_s @ Z) / w_s.sum()
+    Z *= np.sqrt(w_s)[:, None]
+    return T, _gram(Z) / w_s.sum()
+
+
+def _gram(Z):
+    """:math:`Z^\\top Z` by one ``dsyrk`` (half the work of a GEMM), symmetrised."""
+    upper = syrk(1.0, Z.T, trans=0)  # Z.T is Fortran-ordered: no copy
+    return np.triu(upper) + np.triu(upper, 1).T
 
 
 def _conjugate_gradient(op, B, max_iter, tol, overflow):
@@ -295,7 +348,7 @@ def leverage_scores(columns_pilot, K_pp, diag, alpha):
     return scores
 
 
-def auto_centers(n, constant=2.0):
+def auto_centers(n, constant=3.0):
     """``n_centers="auto"``: :math:`m = \\min(n, \\lceil c\\sqrt n\\rceil)`."""
     return int(min(n, math.ceil(constant * math.sqrt(n))))
 
@@ -309,7 +362,7 @@ def sample_centres(matrix, candidates, m, alpha, leverage, rng):
     if not leverage or m >= candidates.size:
         return np.sort(rng.choice(candidates, size=m, replace=False))
     pilot = np.sort(rng.choice(candidates, size=m, replace=False))
-    columns = KernelColumns(matrix, matrix.support(pilot), store=False)
+    columns = KernelColumns(matrix, matrix.support(pilot))
     K_pp = centre_kernel(matrix, pilot)
     scores = leverage_scores(columns, K_pp, matrix.diag(), alpha)
     if not np.all(np.isfinite(scores)):
@@ -334,13 +387,49 @@ def _no_other_cause(quantity):
     )
 
 
+def storage_dtype(matrix, T, memory, tol):
+    """The dtype in which :class:`KernelColumns` keeps :math:`K_{nm}`.
+
+    The data's, unless :math:`K_{nm}` of float64 data does not fit
+    ``memory`` bytes: then float32, which holds twice the columns, when
+
+    - the kernel is one of the package's own or precomputed, with entries
+      bounded (:meth:`~._kernel_matrix.KernelMatrix.entry_bound`) far below
+      float32's range;
+    - ``tol >= FLOAT32_TOL``;
+    - the smallest pivot :math:`T_{jj}^2` of the centres' Cholesky factor is
+      at least ``FLOAT32_PIVOT`` times their mean diagonal: the
+      preconditioner multiplies a rounding of the entries by up to
+      :math:`\\max_j T_{jj}^{-2}` (measured: on 8 features, pivots above
+      :math:`10^{-4}` and float32 moving the predictions by as little as the
+      tolerance; on 3 features with 300 centres, pivots of
+      :math:`10^{-11}` and CG slowed from 6 to 44 iterations).
+    """
+    if (
+        matrix.dtype != np.float64
+        or matrix.n * T.shape[0] * 8 <= memory
+        or matrix.verified
+        or tol < FLOAT32_TOL
+    ):
+        return matrix.dtype
+    pivots = np.diag(T) ** 2
+    mean_diagonal = np.einsum("ij,ij->", T, T) / T.shape[0]  # of T^T T = K_mm
+    if not matrix.entry_bound() < FLOAT32_SAFE:
+        return matrix.dtype
+    if not pivots.min() >= FLOAT32_PIVOT * mean_diagonal:
+        return matrix.dtype
+    return np.dtype(np.float32)
+
+
 def solve_nystrom(matrix, Y, w, alphas, fit_intercept, options, rng, describe):
     """FALKON on the :class:`~._kernel_matrix.KernelMatrix` ``matrix``.
 
     ``options`` holds the estimator's ``n_centers``, ``center_selection``,
     ``memory`` (bytes), ``max_iter`` and ``tol``; ``describe(quantity)``
     names an overflow of ``quantity`` caused by ``y`` or the weights.
-    Returns ``(C, intercept, centre_indices, n_iter)``.
+    The preconditioner is formed before :math:`K_{nm}` is stored, so its
+    temporaries are freed by then. Returns ``(C, intercept, centre_indices,
+    n_iter)``.
     """
     n = matrix.n
     m = auto_centers(n) if options["n_centers"] == "auto" else options["n_centers"]
@@ -348,24 +437,27 @@ def solve_nystrom(matrix, Y, w, alphas, fit_intercept, options, rng, describe):
     m = min(m, n, candidates.size)
     leverage = options["center_selection"] == "leverage"
     idx = sample_centres(matrix, candidates, m, float(np.mean(alphas)), leverage, rng)
-    centres = matrix.support(idx)
-    store = n * m * matrix.dtype.itemsize <= options["memory"]
-    columns = KernelColumns(matrix, centres, store)
-    K_mm = centre_kernel(matrix, idx)
     sample = np.sort(
         rng.choice(candidates, size=min(candidates.size, SKETCH * m), replace=False)
     )
-    K_sm = np.asarray(matrix.block(sample, idx), dtype=np.float64)
+    sketch = (
+        np.asarray(matrix.block(sample, idx), dtype=np.float64),
+        w[sample].astype(np.float64),
+    )
+    factors = preconditioner_factors(centre_kernel(matrix, idx), sketch, fit_intercept)
+    del sketch
+    memory = options["memory"]
+    storage = storage_dtype(matrix, factors[0], memory, options["tol"])
+    columns = KernelColumns(matrix, matrix.support(idx), memory, storage)
     C, b, n_iter = falkon(
         columns,
-        K_mm,
+        factors,
         Y.astype(np.float64, copy=False),
         w.astype(np.float64, copy=False),
         alphas,
         fit_intercept,
         50 if options["max_iter"] is None else options["max_iter"],
         options["tol"],
-        sketch=(K_sm, w[sample].astype(np.float64)),
         overflow=lambda quantity: columns.overflow_error(describe, quantity),
     )
     return C.astype(matrix.dtype), b, idx, n_iter

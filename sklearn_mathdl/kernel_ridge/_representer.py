@@ -126,11 +126,14 @@ class RepresenterKernelRegressor(
         ``memory_limit``, else Nyström.
     n_centers : "auto" or int, default="auto"
         Number :math:`m` of Nyström centres; ``"auto"`` is
-        :math:`\min(n, \lceil 2\sqrt n\rceil)`, the :math:`O(\sqrt n)` of the
-        theory (Rudi et al. 2017); the constant 2 was measured so that at
-        :math:`n = 10^6` the fit is more accurate than the exact solver at
-        :math:`n = 20{,}000` and takes about a minute on two cores
-        (docs/kernel_ridge.md). More centres: lower bias, time :math:`\propto m`.
+        :math:`\min(n, \lceil 3\sqrt n\rceil)`, the :math:`O(\sqrt n)` of the
+        theory (Rudi et al. 2017). The constant 3 was measured (a curve of
+        test error against :math:`m`, docs/kernel_ridge.md): on the
+        benchmark function, :math:`n = 10^6` with ``alpha=1e-2`` needs
+        :math:`m \ge 3000` to be as accurate as the exact solver at
+        :math:`n = 20{,}000` (:math:`m = 2000` is not), and fits in under two
+        minutes on two cores with ``memory_limit="10GB"``. More centres:
+        lower bias, time :math:`\propto m`.
     max_iter : int, default=None
         Conjugate-gradient iterations; ``None`` means 50.
     tol : float, default=1e-4
@@ -139,7 +142,11 @@ class RepresenterKernelRegressor(
         same test error to five digits).
     memory_limit : float or str, default="4GB"
         Largest kernel matrix the estimator may hold, in bytes or as a string
-        such as ``"500MB"``.
+        such as ``"500MB"``. The exact solver needs the :math:`n \times n`
+        matrix within it. FALKON keeps as many rows of :math:`K_{nm}` as fit
+        (in float32 for float64 data when float64 does not fit, ``tol`` is
+        at least 1e-6 and the centres are well conditioned) and recomputes
+        the others at each iteration.
     alpha_selection : {"loo"} or None, default=None
         ``"loo"``: ``alpha`` is a list of candidates; the one with the smallest
         exact leave-one-out error (one eigendecomposition) is used.

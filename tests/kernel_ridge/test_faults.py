@@ -354,8 +354,9 @@ def _data(n=30, d=3):
 
 @pytest.mark.parametrize("solver", ["cholesky", "loo", "nystrom", "leverage"])
 @pytest.mark.parametrize("kernel", ["poly", "rbf", "linear", "matern", "cosine"])
-def test_kernel_overflow_names_the_kernel_and_the_fix(kernel, solver):
-    X, y = _data()
+@pytest.mark.parametrize("n", [30, 120])  # both forms of the squared distances
+def test_kernel_overflow_names_the_kernel_and_the_fix(kernel, solver, n):
+    X, y = _data(n)
     params = {k: v for k, v in SOLVERS[solver].items() if k != "kernel"}
     est = RepresenterKernelRegressor(kernel=kernel, **params)
     with pytest.raises(ValueError) as info:

@@ -147,14 +147,6 @@ CONFIGURATIONS = [
     ),
 ]
 
-NYSTROM_RESAMPLES = (
-    "Centres are sampled by index among the samples of positive weight, so a "
-    "dataset with repeated rows gets different centres than the weighted one: "
-    "the Nyström subspace (all of the feature space only for finite-rank "
-    "kernels), hence the fit, differs."
-)
-
-
 LOO_DUPLICATES = (
     "Leave-one-out is not invariant to repeating a sample: leaving one copy "
     "out keeps the other, so the selected alpha differs from the weighted fit's."
@@ -167,13 +159,12 @@ def _expected_failed_checks(estimator):
             "check_sample_weight_equivalence_on_dense_data": LOO_DUPLICATES,
             "check_sample_weight_equivalence_on_sparse_data": LOO_DUPLICATES,
         }
-    # With 100 centres the degree-2 polynomial kernel's Nyström subspace is its
-    # whole 66-dimensional feature space, so any centres give the same fit.
-    if estimator.solver == "nystrom-pcg" and estimator.kernel == "rbf":
-        return {
-            "check_sample_weight_equivalence_on_dense_data": NYSTROM_RESAMPLES,
-            "check_sample_weight_equivalence_on_sparse_data": NYSTROM_RESAMPLES,
-        }
+    # Nyström fits pass the weight-equivalence checks: with 100 centres the
+    # degree-2 polynomial kernel's subspace is its whole 66-dimensional feature
+    # space; with n_centers="auto" (3 sqrt(n)) the rbf fit of the repeated data
+    # (27 rows, 9 distinct) samples 16 centres that include all 9 distinct
+    # points, and the weighted fit (9 points) takes all 9. With fewer centres
+    # than distinct points the two fits would span different subspaces.
     return {}
 
 

@@ -84,9 +84,12 @@ def test_layers_are_the_network(digits):
 
 
 def test_trained_network_is_more_noise_stable_than_at_initialisation(digits):
-    """Noise of norm |h_1| injected at the first hidden layer of a digits MLP:
-    after training, the relative change of the logits is 0.62 (alpha=1); the
-    same network at its Glorot initialisation passes 0.95 of it on."""
+    """Noise of norm |h_i| injected at layer i of a digits MLP (64, 64),
+    measured one layer up. Trained (alpha=1): 0.40, 0.38, 0.59 of it passes
+    at layers 1, 2 and the logits; the same network at its Glorot
+    initialisation passes 0.82, 0.91, 1.09. Median cushions, trained 0.24,
+    0.27, 0.21 against 0.13, 0.12, 0.11 at initialisation (1/sqrt(64) = 0.125
+    for a random matrix)."""
     X, y = digits
     mlp = MLPClassifier((64, 64), alpha=1.0, max_iter=200, random_state=0)
     with warnings.catch_warnings():
@@ -96,14 +99,17 @@ def test_trained_network_is_more_noise_stable_than_at_initialisation(digits):
     init.network_.initialize(
         get_initializer("glorot_uniform"), np.random.RandomState(0)
     )
-    trained = noise_sensitivity(mlp, X[:300], layer=1, random_state=0)
-    at_init = noise_sensitivity(init, X[:300], layer=1, random_state=0)
-    assert trained[-1] < 0.8 * at_init[-1]
-    # and the trained layers have a larger cushion (median over the points)
-    assert np.all(
-        layer_cushion(mlp, X, quantile=0.5)[:2]
-        > 1.2 * layer_cushion(init, X, quantile=0.5)[:2]
-    )
+    psi = {}
+    for name, model in (("trained", mlp), ("init", init)):
+        psi[name] = [
+            noise_sensitivity(model, X[:300], layer=i, random_state=0) for i in range(3)
+        ]
+    for trained, at_init in zip(psi["trained"], psi["init"]):
+        assert trained[0] < 0.7 * at_init[0]
+    # from the first hidden layer to the logits: 0.65 against 0.94
+    assert psi["trained"][1][-1] < 0.8 * psi["init"][1][-1]
+    cushion = layer_cushion(mlp, X, quantile=0.5)
+    assert np.all(cushion > 1.5 * layer_cushion(init, X, quantile=0.5))
 
 
 def test_bad_input(digits):

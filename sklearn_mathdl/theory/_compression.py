@@ -89,8 +89,8 @@ def compress_layer(W, k, random_state=None):
 
     References
     ----------
-    S. Arora, R. Ge, B. Neyshabur, Y. Zhang, "Stronger generalization bounds
-    for deep nets via a compression approach", ICML 2018.
+    S. Arora, R. Ge, B. Neyshabur, Y. Zhang, ICML 2018, Algorithm 1
+    ("Matrix-Project") and the lemma bounding :math:`u^\top \hat W v`.
 
     Examples
     --------
@@ -180,8 +180,8 @@ def compress_mlp(estimator, X, y, ratio, *, random_state=None):
 
     References
     ----------
-    S. Arora, R. Ge, B. Neyshabur, Y. Zhang, "Stronger generalization bounds
-    for deep nets via a compression approach", ICML 2018.
+    Arora, Ge, Neyshabur & Zhang (2018): compressing a noise-stable network
+    layer by layer, and the generalization bound of the compressed network.
 
     Examples
     --------
@@ -189,7 +189,7 @@ def compress_mlp(estimator, X, y, ratio, *, random_state=None):
     >>> from sklearn_mathdl import MLPClassifier
     >>> from sklearn_mathdl.theory import compress_mlp
     >>> X, y = load_digits(return_X_y=True)
-    >>> mlp = MLPClassifier((16,), max_iter=30, random_state=0).fit(X / 16, y)
+    >>> mlp = MLPClassifier((16,), tol=0.01, random_state=0).fit(X / 16, y)
     >>> result = compress_mlp(mlp, X / 16, y, ratio=0.5, random_state=0)
     >>> result.k, result.n_params, result.n_params_original
     ([512, 80], 618, 1210)

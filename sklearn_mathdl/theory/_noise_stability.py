@@ -173,8 +173,9 @@ def noise_sensitivity(estimator, X, layer, *, n_draws=10, random_state=None):
 
     References
     ----------
-    S. Arora, R. Ge, B. Neyshabur, Y. Zhang, "Stronger generalization bounds
-    for deep nets via a compression approach", ICML 2018.
+    Arora, Ge, Neyshabur & Zhang, "Stronger generalization bounds for deep nets
+    via a compression approach", ICML 2018, Section 4: noise injected at one
+    layer and followed through the layers above.
 
     Examples
     --------
@@ -182,7 +183,7 @@ def noise_sensitivity(estimator, X, layer, *, n_draws=10, random_state=None):
     >>> from sklearn_mathdl import MLPClassifier
     >>> from sklearn_mathdl.theory import noise_sensitivity
     >>> X, y = load_digits(return_X_y=True)
-    >>> mlp = MLPClassifier((32, 32), max_iter=30, random_state=0).fit(X / 16, y)
+    >>> mlp = MLPClassifier((32, 32), tol=0.01, random_state=0).fit(X / 16, y)
     >>> noise_sensitivity(mlp, X[:50] / 16, layer=1, random_state=0).shape
     (2,)
     """
@@ -249,18 +250,21 @@ def layer_cushion(estimator, X, *, quantile=0.0):
 
     References
     ----------
-    S. Arora, R. Ge, B. Neyshabur, Y. Zhang, "Stronger generalization bounds
-    for deep nets via a compression approach", ICML 2018.
+    S. Arora et al., ICML 2018 (arXiv:1802.05296), Section 4: the layer
+    cushion :math:`\mu_i`, and how it makes a layer compressible.
 
     Examples
     --------
-    >>> from sklearn.datasets import load_digits
-    >>> from sklearn_mathdl import MLPClassifier
+    A scikit-learn MLP is read as well (its one hidden activation):
+
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.neural_network import MLPClassifier
     >>> from sklearn_mathdl.theory import layer_cushion
-    >>> X, y = load_digits(return_X_y=True)
-    >>> mlp = MLPClassifier((32,), max_iter=30, random_state=0).fit(X / 16, y)
-    >>> layer_cushion(mlp, X / 16, quantile=0.5).shape
-    (2,)
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(10, 10), solver="lbfgs",
+    ...                     max_iter=1000, random_state=0).fit(X, y)
+    >>> layer_cushion(clf, X).shape
+    (3,)
     """
     layers = mlp_layers(estimator, "layer_cushion")
     X = check_mlp_input(layers, X, "layer_cushion")

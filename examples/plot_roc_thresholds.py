@@ -73,22 +73,24 @@ tuned = TunedThresholdClassifierCV(
 
 proba = model.predict_proba(X_test)[:, 1]
 thresholds = [0.9, 0.5, round(float(tuned.best_threshold_), 3), 0.01]
-fig = plt.figure(figsize=(14, 4.6))
-grid = fig.add_gridspec(1, 1 + len(thresholds), width_ratios=[1.6] + [1] * 4)
-roc_ax = fig.add_subplot(grid[0])
+fig = plt.figure(figsize=(12, 6.5))
+grid = fig.add_gridspec(2, 3, width_ratios=[2, 1, 1])
+roc_ax = fig.add_subplot(grid[:, 0])
 RocCurveDisplay.from_predictions(y_test, proba, ax=roc_ax, name="MLP, held out")
 for i, t in enumerate(thresholds):
     pred = (proba >= t).astype(int)
     tn, fp, fn, tp = confusion_matrix(y_test, pred, labels=[0, 1]).ravel()
     roc_ax.plot(fp / (fp + tn), tp / (tp + fn), "o", color=f"C{i + 1}", label=f"t={t}")
-    ax = fig.add_subplot(grid[i + 1])
+    ax = fig.add_subplot(grid[i // 2, 1 + i % 2])
     ConfusionMatrixDisplay.from_predictions(
         y_test, pred, display_labels=["benign", "malignant"], ax=ax, colorbar=False
     )
     ax.set_title(f"t = {t}: cost {cost(y_test, pred):.3f}", color=f"C{i + 1}")
     print(f"threshold {t:5}: FN {fn:3d}, FP {fp:3d}, cost {cost(y_test, pred):.3f}")
 roc_ax.legend(fontsize=8, loc="lower right")
-roc_ax.set_title("ROC curve and operating points")
+roc_ax.set_xlim(-0.01, 0.4)
+roc_ax.set_ylim(0.6, 1.01)
+roc_ax.set_title("ROC curve (zoomed) and operating points")
 at_half = cost(y_test, model.predict(X_test))
 at_tuned = cost(y_test, tuned.predict(X_test))
 print(

@@ -19,10 +19,20 @@ whose mean is :math:`u^\top A v` and whose variance is at most
 :math:`2\|A\|_F^2 \|u\|^2 \|v\|^2`; so (Arora et al. 2018, Algorithm 1 and its
 lemma) :math:`|u^\top \hat A v - u^\top A v| \le \varepsilon \|A\|_F \|u\| \|v\|`
 with high probability once :math:`k \gtrsim 1/\varepsilon^2`, whatever
-:math:`mn`. Through a layer of cushion :math:`\mu` (see :func:`layer_cushion`),
-:math:`\|h A\| \ge \mu \|A\|_F \|h\|`, the relative error of each output
-coordinate is then :math:`\varepsilon/\mu`: layers with a large cushion are
-compressible, and noise-stable layers above absorb what is left.
+:math:`mn`. Summed over the :math:`n` output coordinates of :math:`h \hat A`
+(:math:`u = h`, :math:`v = e_j`), :math:`\mathbb{E}\|h(\hat A - A)\|^2 \le
+2 n \|A\|_F^2 \|h\|^2 / k`; through a layer of cushion :math:`\mu` (see
+:func:`layer_cushion`), :math:`\|h A\| \ge \mu \|A\|_F \|h\|`, so with
+:math:`k = r\, m n` the relative error of the layer's output is at most
+
+.. math::
+
+    \frac{\|h(\hat A - A)\|}{\|h A\|} \lesssim \sqrt{\frac{2n}{k}}
+    \frac{1}{\mu} = \sqrt{\frac{2}{r}} \frac{1}{\mu \sqrt{m}} :
+
+small when the cushion is large against :math:`1/\sqrt{m}`, that of a random
+matrix. Layers with a large cushion are compressible, and the noise-stable
+layers above absorb what is left.
 
 References
 ----------

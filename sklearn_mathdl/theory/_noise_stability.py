@@ -189,7 +189,9 @@ def noise_sensitivity(estimator, X, layer, *, n_draws=10, random_state=None):
     """
     layers = mlp_layers(estimator, "noise_sensitivity")
     X = check_mlp_input(layers, X, "noise_sensitivity")
-    layer = check_integer_in_range(layer, "layer", 0, len(layers) - 1)
+    last = len(layers) - 1
+    where = f"layer (0: the input, {last}: the last hidden layer)"
+    layer = check_integer_in_range(layer, where, 0, last)
     n_draws = check_positive_integer(n_draws, "n_draws")
     rng = check_random_state(random_state)
     H = propagate(layers[:layer], X)[-1]

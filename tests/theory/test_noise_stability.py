@@ -119,7 +119,9 @@ def test_bad_input(digits):
         noise_sensitivity(LogisticRegression().fit(X[:100], y[:100]), X, 0)
     with pytest.raises(NotFittedError):
         layer_cushion(MLPClassifier(), X)
-    with pytest.raises(ValueError, match=r"layer must be an integer in \[0, 1\]"):
+    with pytest.raises(
+        ValueError, match=r"last hidden layer\) must be an integer in \[0, 1\]"
+    ):
         noise_sensitivity(net, np.ones((2, 3)), layer=2)
     with pytest.raises(ValueError, match="n_draws must be an integer >= 1"):
         noise_sensitivity(net, np.ones((2, 3)), layer=0, n_draws=0)

@@ -193,14 +193,20 @@ def noise_sensitivity(estimator, X, layer, *, n_draws=10, random_state=None):
     where = f"layer (0: the input, {last}: the last hidden layer)"
     layer = check_integer_in_range(layer, where, 0, last)
     n_draws = check_positive_integer(n_draws, "n_draws")
-    rng = check_random_state(random_state)
     H = propagate(layers[:layer], X)[-1]
+    return _mean_relative_changes(
+        layers, H, layer, n_draws, check_random_state(random_state)
+    )
+
+
+def _mean_relative_changes(layers, H, layer, n_draws, rng):
+    """Mean over rows and draws of psi_{i->j}, noise of norm |H| added to H."""
     clean = propagate(layers, H, start=layer)[1:]
     totals = np.zeros(len(clean))
     counts = np.zeros(len(clean))
+    scale = np.linalg.norm(H, axis=1, keepdims=True)
     for _ in range(n_draws):
         xi = rng.standard_normal(H.shape)
-        scale = np.linalg.norm(H, axis=1, keepdims=True)
         eta = xi * scale / np.linalg.norm(xi, axis=1, keepdims=True)
         noisy = propagate(layers, H + eta, start=layer)[1:]
         for j, (c, n) in enumerate(zip(clean, noisy)):

@@ -9,6 +9,10 @@
 - :func:`count_linear_regions`, :func:`linear_region_bounds`: the exact number
   of linear pieces of a one-input ReLU network, and the bounds of Montúfar et
   al. (2014) on the number of regions.
+- :func:`noise_sensitivity`, :func:`layer_cushion`: the noise stability of a
+  fitted MLP and its layer cushions (Arora, Ge, Neyshabur & Zhang 2018);
+- :func:`compress_layer`, :func:`compress_mlp`: their compression of a layer
+  to ``k`` random sign projections, and of every layer of a fitted MLP.
 """
 
 from sklearn_mathdl.theory._barron import (
@@ -16,16 +20,22 @@ from sklearn_mathdl.theory._barron import (
     gaussian_barron_constant,
     radial_barron_constant,
 )
+from sklearn_mathdl.theory._compression import compress_layer, compress_mlp
 from sklearn_mathdl.theory._linear_regions import (
     count_linear_regions,
     linear_pieces,
     linear_region_bounds,
 )
+from sklearn_mathdl.theory._noise_stability import layer_cushion, noise_sensitivity
 from sklearn_mathdl.theory._sawtooth import SawtoothNetwork, telgarsky_sawtooth
 
 __all__ = [
     "SawtoothNetwork",
     "barron_bound",
+    "compress_layer",
+    "compress_mlp",
+    "layer_cushion",
+    "noise_sensitivity",
     "count_linear_regions",
     "gaussian_barron_constant",
     "linear_pieces",

@@ -26,3 +26,26 @@ def check_nonnegative(value, name, *, allow_inf=False):
     if np.isnan(value) or value < 0 or (np.isinf(value) and not allow_inf):
         raise ValueError(f"{name} must be {kind}, got {value!r}.")
     return value
+
+
+def check_integer_in_range(value, name, low, high):
+    """``value`` as an int in ``[low, high]``, or a ValueError naming the range."""
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, Integral)
+        or not low <= value <= high
+    ):
+        raise ValueError(
+            f"{name} must be an integer in [{low}, {high}], got {value!r}."
+        )
+    return int(value)
+
+
+def check_probability(value, name):
+    """``value`` as a float in ``[0, 1]``, or a ValueError saying so."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}.")
+    value = float(value)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1], got {value!r}.")
+    return value

@@ -262,7 +262,9 @@ def lp_regression_optimum(X, y, p=4.0):
         return value, X.T @ g_out[:, 0]
 
     start = np.linalg.lstsq(X, y, rcond=None)[0]
-    result = minimize(objective, start, jac=True, method="BFGS", options={"gtol": 1e-12})
+    result = minimize(
+        objective, start, jac=True, method="BFGS", options={"gtol": 1e-12}
+    )
     return float(result.fun), result.x
 
 
@@ -356,4 +358,3 @@ def fastest_lp_descent(
         if reached.size and (best[0] is None or reached[0] < best[0]):
             best = (int(reached[0]), float(rate), losses)
     return best
-

@@ -317,7 +317,9 @@ def restart_losses(estimator, X, y, X_test, y_test, *, n_starts=10, random_state
     """
     check_mlp_estimator(estimator, "estimator")
     n_starts = check_positive_integer(n_starts, "n_starts")
-    seeds = check_random_state(random_state).randint(np.iinfo(np.int32).max, size=n_starts)
+    seeds = check_random_state(random_state).randint(
+        np.iinfo(np.int32).max, size=n_starts
+    )
     losses = np.empty(n_starts)
     for i, seed in enumerate(seeds):
         model = clone(estimator).set_params(random_state=int(seed)).fit(X, y)

@@ -50,7 +50,10 @@ def test_sphere_gradient_against_finite_differences(p):
 
     eps = 1e-6
     numeric = np.array(
-        [(energy(sigma + eps * e) - energy(sigma - eps * e)) / (2 * eps) for e in np.eye(N)]
+        [
+            (energy(sigma + eps * e) - energy(sigma - eps * e)) / (2 * eps)
+            for e in np.eye(N)
+        ]
     )
     _, gradient = spin_glass_hamiltonian(J, sigma)
     np.testing.assert_allclose(gradient, numeric, rtol=1e-6, atol=1e-8)

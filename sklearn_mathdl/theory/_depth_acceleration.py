@@ -33,6 +33,8 @@ S. Arora, N. Cohen and E. Hazan, "On the Optimization of Deep Networks:
 Implicit Acceleration by Overparameterization", ICML 2018 (arXiv:1802.06509).
 """
 
+from numbers import Integral
+
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.utils import check_random_state
@@ -124,12 +126,10 @@ def lp_descent(
     r"""Full-batch gradient descent on the lp loss, linear or depth-2 linear.
 
     Minimises :math:`L(w) = \frac{1}{n p} \sum_i |x_i^\top w - y_i|^p` (the
-    ``lp`` loss plugin, whose gradient with respect to the outputs gives
-    :math:`\nabla L = X^\top g`) over :math:`w` itself (``depth=1``) or over
-    the factors of :math:`w = W_1 w_2` (``depth=2``) by plain gradient descent
-    with the constant step :math:`\eta`: no momentum, no mini-batches, no bias.
-    Both start from the same end-to-end vector :math:`w_0 = W_1^{(0)}
-    w_2^{(0)}`, entries of the factors drawn from
+    ``lp`` loss plugin; :math:`\nabla L = X^\top g`, :math:`g` its output
+    gradient) over :math:`w` (``depth=1``) or the factors of :math:`w = W_1
+    w_2` (``depth=2``) with the constant step :math:`\eta`, no momentum, no
+    bias. Both start at :math:`w_0 = W_1^{(0)} w_2^{(0)}`, factors' entries
     :math:`\mathcal{N}(0, s^2)`: near zero, nearly balanced.
 
     Parameters
@@ -175,38 +175,45 @@ def lp_descent(
     --------
     >>> import numpy as np
     >>> from sklearn_mathdl.theory import lp_descent
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.standard_normal((50, 3))
+    >>> X = np.random.default_rng(0).standard_normal((50, 3))
     >>> y = X @ np.array([1.0, -1.0, 0.5])
     >>> losses, coef = lp_descent(X, y, depth=2, n_iter=1000, random_state=0)
     >>> bool(losses[-1] < 1e-3 * losses[0]), coef.round(1).tolist()
     (True, [1.0, -1.0, 0.5])
     """
     X, y = check_X_y(X, y, dtype=np.float64, y_numeric=True)
-    if depth not in (1, 2) or isinstance(depth, bool):
-        raise ValueError(
-            f"depth must be 1 (the linear model) or 2 (the product W1 w2), got {depth!r}."
-        )
+    _check_depth(depth)
     learning_rate = check_positive_real(learning_rate, "learning_rate")
     n_iter = check_positive_integer(n_iter, "n_iter")
     width = X.shape[1] if width is None else check_positive_integer(width, "width")
     init_scale = check_positive_real(init_scale, "init_scale")
-    loss = LpLoss(p=p)
     rng = check_random_state(random_state)
     W1 = rng.normal(0.0, init_scale, size=(X.shape[1], width))
     w2 = rng.normal(0.0, init_scale, size=width)
+    return _descend(X, y, LpLoss(p=p), W1, w2, depth, learning_rate, n_iter)
+
+
+def _check_depth(depth):
+    """Raise a ValueError unless depth is 1 or 2."""
+    if depth not in (1, 2) or isinstance(depth, bool):
+        raise ValueError(
+            f"depth must be 1 (the linear model) or 2 (the product W1 w2), got {depth!r}."
+        )
+
+
+def _descend(X, y, loss, W1, w2, depth, learning_rate, n_iter):
+    """The loss curve and final w of ``n_iter`` gradient steps from W1 w2."""
     w = W1 @ w2
-    target = y[:, None]
     losses = np.full(n_iter + 1, np.inf)
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(n_iter + 1):
-            value, g_out = loss.value_and_gradient(target, (X @ w)[:, None])
+            value, g_out = loss.value_and_gradient(y[:, None], (X @ w)[:, None])
             if not np.isfinite(value):
                 break
             losses[t] = value
             if t == n_iter:
                 break
-            grad = X.T @ g_out[:, 0]
+            grad = X.T @ g_out[:, 0]  # dL/dw
             if depth == 1:
                 w = w - learning_rate * grad
             else:
@@ -282,10 +289,9 @@ def fastest_lp_descent(
 ):
     """The step size that brings lp_descent below ``target`` in fewest steps.
 
-    Runs :func:`lp_descent` once per step size of ``learning_rates`` and keeps
-    the one that first reaches ``L(w_t) <= target``. A fixed common step would
-    favour one model (the depth-2 model's effective step is :math:`\\eta\\|w\\|`);
-    giving each its own best step from the same grid compares the methods.
+    Runs :func:`lp_descent` per step size and keeps the one that first reaches
+    ``L(w_t) <= target``: a common fixed step would favour one model, the
+    depth-2 model's effective step being :math:`\\eta\\|w\\|`.
 
     Parameters
     ----------
@@ -306,13 +312,12 @@ def fastest_lp_descent(
     random_state : int, RandomState instance or None, default=None
         Seed of the initial factors, the same for every step size.
     **params : dict
-        Further arguments of :func:`lp_descent` (``width``, ``init_scale``).
+        ``width`` and ``init_scale`` of :func:`lp_descent`.
 
     Returns
     -------
     n_steps : int or None
-        The fewest steps after which the loss is at most ``target``; None if
-        no step size reaches it within ``n_iter`` steps.
+        The fewest steps to reach ``target``; None if no step size does.
     learning_rate : float or None
         The step size that does it.
     losses : ndarray of shape (n_iter + 1,) or None
@@ -327,8 +332,7 @@ def fastest_lp_descent(
     --------
     >>> import numpy as np
     >>> from sklearn_mathdl.theory import fastest_lp_descent
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.standard_normal((50, 3))
+    >>> X = np.random.default_rng(0).standard_normal((50, 3))
     >>> y = X @ np.array([1.0, -1.0, 0.5])
     >>> n_steps, rate, _ = fastest_lp_descent(
     ...     X, y, depth=1, p=2, target=1e-6, learning_rates=[0.1, 0.5], random_state=0
@@ -341,19 +345,12 @@ def fastest_lp_descent(
     if rates.size == 0:
         raise ValueError("learning_rates is empty; pass at least one step size.")
     # One seed for every step size: the runs share their starting point.
-    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
+    if not isinstance(random_state, Integral):
+        random_state = check_random_state(random_state).randint(2**31 - 1)
+    params.update(depth=depth, p=p, n_iter=n_iter, random_state=random_state)
     best = (None, None, None)
     for rate in rates:
-        losses, _ = lp_descent(
-            X,
-            y,
-            depth=depth,
-            p=p,
-            learning_rate=float(rate),
-            n_iter=n_iter,
-            random_state=seed,
-            **params,
-        )
+        losses = lp_descent(X, y, learning_rate=float(rate), **params)[0]
         reached = np.flatnonzero(losses <= target)
         if reached.size and (best[0] is None or reached[0] < best[0]):
             best = (int(reached[0]), float(rate), losses)

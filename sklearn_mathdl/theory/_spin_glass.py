@@ -165,21 +165,19 @@ def spin_glass_minima(
     tol=1e-4,
     max_iter=5000,
 ):
-    r"""Energies per spin of local minima of a random p-spin glass.
+    r"""Find local minima of a random p-spin glass; return their energies per spin.
 
     Draws one disorder :math:`J` (i.i.d. standard normal couplings) and runs
-    projected gradient descent on the sphere from ``n_starts`` uniform random
-    points:
+    projected gradient descent from ``n_starts`` uniform random points:
 
     .. math::
 
         \tilde\sigma = \sigma_t - \eta \operatorname{grad} H(\sigma_t), \qquad
         \sigma_{t+1} = \sqrt{N}\, \tilde\sigma / \|\tilde\sigma\|,
 
-    a start stopping when :math:`\|\operatorname{grad} H\| / \sqrt{N} <`
-    ``tol``. As :math:`N` grows the energies :math:`H/N` reached concentrate in
-    a band just below the threshold :math:`-E_\infty` (Auffinger, Ben Arous &
-    Černý 2013); at small :math:`N` they spread above it.
+    until :math:`\|\operatorname{grad} H\| / \sqrt{N} <` ``tol``. As
+    :math:`N` grows the energies :math:`H/N` concentrate near the threshold
+    :math:`-E_\infty` (Auffinger, Ben Arous & Černý 2013).
 
     Parameters
     ----------
@@ -192,9 +190,7 @@ def spin_glass_minima(
     random_state : int, RandomState instance or None, default=None
         Seed of the couplings and the starts.
     learning_rate : float, default=0.1
-        The step :math:`\eta`; the Riemannian Hessian of :math:`H` has
-        eigenvalues of order :math:`2 p \sqrt{p - 1}` or less, so steps below
-        about :math:`1 / (p \sqrt{p - 1})` are stable.
+        The step :math:`\eta`.
     tol : float, default=1e-4
         Stopping threshold on :math:`\|\operatorname{grad} H\| / \sqrt{N}`.
     max_iter : int, default=5000
@@ -223,43 +219,42 @@ def spin_glass_minima(
     >>> bool(energies.min() > -1.7 and energies.max() < -1.2)
     True
     """
-    N = check_positive_integer(N, "N")
-    p = _check_order(p)
-    n_starts = check_positive_integer(n_starts, "n_starts")
+    N, p, n_starts, max_iter = _check_sizes(N, p, n_starts, max_iter)
     learning_rate = check_positive_real(learning_rate, "learning_rate")
     tol = check_positive_real(tol, "tol")
-    max_iter = check_positive_integer(max_iter, "max_iter")
-    if N**p > _MAX_COUPLINGS:
-        raise ValueError(
-            f"N**p = {N}**{p} couplings exceed {_MAX_COUPLINGS:,}, more than "
-            "memory allows; use a smaller N or p."
-        )
     rng = check_random_state(random_state)
     sym = _symmetrise(rng.standard_normal((N,) * p))
     sigma = rng.standard_normal((n_starts, N))
     sigma *= np.sqrt(N) / np.linalg.norm(sigma, axis=1, keepdims=True)
-    energy = np.empty(n_starts)
-    active = np.arange(n_starts)
-    for _ in range(max_iter):
-        e, grad = _energy_and_gradient(sym, sigma[active])
-        energy[active] = e
-        done = np.linalg.norm(grad, axis=1) / np.sqrt(N) < tol
-        step = sigma[active[~done]] - learning_rate * grad[~done]
-        sigma[active[~done]] = (
-            np.sqrt(N) * step / np.linalg.norm(step, axis=1, keepdims=True)
-        )
-        active = active[~done]
-        if active.size == 0:
-            break
-    else:
+    energy, stuck = _projected_descent(sym, sigma, learning_rate, tol, max_iter)
+    if stuck:
         warnings.warn(
-            f"{active.size} of {n_starts} starts did not reach tol={tol} in "
+            f"{stuck} of {n_starts} starts did not reach tol={tol} in "
             f"max_iter={max_iter} steps; increase max_iter or learning_rate.",
             ConvergenceWarning,
             stacklevel=2,
         )
-        energy[active] = _energy_and_gradient(sym, sigma[active])[0]
     return energy / N
+
+
+def _projected_descent(sym, sigma, learning_rate, tol, max_iter):
+    """Descend every row of ``sigma`` (in place) until its sphere gradient is
+    below ``tol * sqrt(N)``; the energies and the number of rows not there."""
+    N = sigma.shape[1]
+    energy = np.empty(len(sigma))
+    active = np.arange(len(sigma))
+    for _ in range(max_iter):
+        energy[active], grad = _energy_and_gradient(sym, sigma[active])
+        moving = np.linalg.norm(grad, axis=1) / np.sqrt(N) >= tol
+        step = sigma[active[moving]] - learning_rate * grad[moving]
+        sigma[active[moving]] = (
+            np.sqrt(N) * step / np.linalg.norm(step, axis=1, keepdims=True)
+        )
+        active = active[moving]
+        if active.size == 0:
+            return energy, 0
+    energy[active] = _energy_and_gradient(sym, sigma[active])[0]
+    return energy, active.size
 
 
 def restart_losses(estimator, X, y, X_test, y_test, *, n_starts=10, random_state=None):
@@ -331,6 +326,19 @@ def restart_losses(estimator, X, y, X_test, y_test, *, n_starts=10, random_state
             target = target.reshape(target.shape[0], -1)
             losses[i] = model.loss_function_.value(target, model._forward(X_test))
     return losses
+
+
+def _check_sizes(N, p, n_starts, max_iter):
+    """The integer arguments of spin_glass_minima, checked; J must fit in memory."""
+    N = check_positive_integer(N, "N")
+    p = _check_order(p)
+    if N**p > _MAX_COUPLINGS:
+        raise ValueError(
+            f"N**p = {N}**{p} couplings exceed {_MAX_COUPLINGS:,}, more than "
+            "memory allows; use a smaller N or p."
+        )
+    n_starts = check_positive_integer(n_starts, "n_starts")
+    return N, p, n_starts, check_positive_integer(max_iter, "max_iter")
 
 
 def _check_order(p):

@@ -7,6 +7,7 @@ name               per-sample loss :math:`\ell(y, o)`                           
 ``absolute_error`` :math:`\frac{1}{k}\sum_j |o_j - y_j|`                        :math:`o`
 ``huber``          :math:`\frac{1}{k}\sum_j H_\delta(o_j - y_j)`                :math:`o`
 ``poisson``        :math:`\sum_j e^{o_j} - y_j o_j + y_j \log y_j - y_j`        :math:`e^{o}`
+``lp``             :math:`\frac{1}{pk}\sum_j |o_j - y_j|^p`                       :math:`o`
 =================  ===========================================================  ======================
 
 with :math:`H_\delta(d) = d^2/2` for :math:`|d| \le \delta` and
@@ -21,6 +22,8 @@ canonical-link one). A loss may define ``predict(o)`` (the inverse link, used by
 All are plugins of the one loss registry, checked by
 :func:`sklearn_mathdl.utils.check_loss` like the classification losses.
 """
+
+from numbers import Real
 
 import numpy as np
 from scipy.special import xlogy
@@ -278,3 +281,59 @@ class Poisson(RegressionLoss):
                 "Some value(s) of y are negative which is not allowed for "
                 "Poisson regression. Use loss='squared_error', or shift y."
             )
+
+
+@register_loss("lp")
+class LpLoss(RegressionLoss):
+    r"""The :math:`\ell_p` loss :math:`\frac{1}{pk}\sum_j |o_j - y_j|^p`, :math:`p > 1`.
+
+    Gradient :math:`|o - y|^{p-1} \operatorname{sign}(o - y) / k`. For
+    :math:`p = 2` it is ``squared_error``; for :math:`p > 2` it is flat near
+    its minimum (the gradient vanishes like the residual to the power
+    :math:`p - 1`), the case in which Arora, Cohen & Hazan (2018) found that
+    overparameterizing a linear model by depth accelerates gradient descent.
+
+    Parameters
+    ----------
+    p : float, default=4.0
+        The exponent, greater than 1.
+
+    See Also
+    --------
+    SquaredError : The case :math:`p = 2`.
+    AbsoluteError : The limit :math:`p = 1`.
+    sklearn_mathdl.theory.lp_descent : Gradient descent on the linear and
+        depth-2 linear models under this loss.
+
+    References
+    ----------
+    S. Arora, N. Cohen and E. Hazan, "On the Optimization of Deep Networks:
+    Implicit Acceleration by Overparameterization", ICML 2018
+    (arXiv:1802.06509).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_mathdl.neural_network.regression_losses import LpLoss
+    >>> y = np.array([[1.0]])
+    >>> o = np.array([[3.0]])
+    >>> value, grad = LpLoss(p=4).value_and_gradient(y, o)
+    >>> round(value, 4), grad.tolist()
+    (4.0, [[8.0]])
+    """
+
+    def __init__(self, p=4.0):
+        self.p = p
+
+    def per_sample(self, y, o):
+        p = self.p
+        if isinstance(p, bool) or not isinstance(p, Real) or not p > 1 or np.isinf(p):
+            raise ValueError(
+                f"The lp loss needs a finite exponent p > 1, got p={p!r}; for "
+                "p = 1 use loss='absolute_error'."
+            )
+        d = o - y
+        k = o.shape[1]
+        a = np.abs(d)
+        power = a ** (p - 1)
+        return (power * a).sum(axis=1) / (p * k), power * np.sign(d) / k

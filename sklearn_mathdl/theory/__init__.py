@@ -13,6 +13,15 @@
   fitted MLP and its layer cushions (Arora, Ge, Neyshabur & Zhang 2018);
 - :func:`compress_layer`, :func:`compress_mlp`: their compression of a layer
   to ``k`` random sign projections, and of every layer of a fitted MLP.
+- :func:`spin_glass_hamiltonian`, :func:`spin_glass_minima`,
+  :func:`spin_glass_threshold`, :func:`restart_losses`: the spherical p-spin
+  glass, the energies of its local minima (Auffinger, Ben Arous & Černý 2013),
+  and the spread of network losses over random restarts (Choromanska et al.
+  2015);
+- :func:`lp_descent`, :func:`fastest_lp_descent`, :func:`end_to_end_update`,
+  :func:`lp_regression_optimum`: gradient descent on a linear model and its
+  depth-2 factorisation under the lp loss, depth as acceleration (Arora, Cohen
+  & Hazan 2018).
 """
 
 from sklearn_mathdl.theory._barron import (
@@ -21,6 +30,12 @@ from sklearn_mathdl.theory._barron import (
     radial_barron_constant,
 )
 from sklearn_mathdl.theory._compression import compress_layer, compress_mlp
+from sklearn_mathdl.theory._depth_acceleration import (
+    end_to_end_update,
+    fastest_lp_descent,
+    lp_descent,
+    lp_regression_optimum,
+)
 from sklearn_mathdl.theory._linear_regions import (
     count_linear_regions,
     linear_pieces,
@@ -28,6 +43,12 @@ from sklearn_mathdl.theory._linear_regions import (
 )
 from sklearn_mathdl.theory._noise_stability import layer_cushion, noise_sensitivity
 from sklearn_mathdl.theory._sawtooth import SawtoothNetwork, telgarsky_sawtooth
+from sklearn_mathdl.theory._spin_glass import (
+    restart_losses,
+    spin_glass_hamiltonian,
+    spin_glass_minima,
+    spin_glass_threshold,
+)
 
 __all__ = [
     "SawtoothNetwork",
@@ -42,4 +63,12 @@ __all__ = [
     "linear_region_bounds",
     "radial_barron_constant",
     "telgarsky_sawtooth",
+    "end_to_end_update",
+    "fastest_lp_descent",
+    "lp_descent",
+    "lp_regression_optimum",
+    "restart_losses",
+    "spin_glass_hamiltonian",
+    "spin_glass_minima",
+    "spin_glass_threshold",
 ]

@@ -49,3 +49,45 @@ def check_probability(value, name):
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{name} must be a number in [0, 1], got {value!r}.")
     return value
+
+
+def check_positive_real(value, name):
+    """``value`` as a float, or a ValueError saying it must be a finite number > 0."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}.")
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}.")
+    return value
+
+
+def check_interaction_tensor(J):
+    """``J`` as a float array with p >= 2 equal axes and finite entries."""
+    J = np.asarray(J, dtype=float)
+    if J.ndim < 2:
+        raise ValueError(
+            f"J must have p >= 2 axes (a p-spin glass needs p >= 2; p = 2 is the "
+            f"SK model), got an array of shape {J.shape}. Pass the couplings "
+            "J[i1, ..., ip] as an array of shape (N,) * p."
+        )
+    if len(set(J.shape)) != 1 or J.shape[0] == 0:
+        raise ValueError(
+            f"J must have p equal axes of length N >= 1, shape (N,) * p, got shape "
+            f"{J.shape}."
+        )
+    if not np.all(np.isfinite(J)):
+        raise ValueError("J contains NaN or infinity; the couplings must be finite.")
+    return J
+
+
+def check_mlp_estimator(estimator, name):
+    """Raise a TypeError unless ``estimator`` is an sklearn_mathdl MLP."""
+    from sklearn_mathdl import MLPClassifier, MLPRegressor
+
+    if not isinstance(estimator, MLPClassifier | MLPRegressor):
+        raise TypeError(
+            f"{name} must be an sklearn_mathdl MLPClassifier or MLPRegressor "
+            f"instance, got {type(estimator).__name__}. Wrap your network as "
+            "sklearn_mathdl.MLPClassifier(...) or MLPRegressor(...)."
+        )
+    return estimator

@@ -18,8 +18,10 @@ the byte-level steps (:func:`~sklearn_mathdl.sentiment._byte_tokens._token_spans
    table: a batch holding either is lowercased by :meth:`str.lower` (a
    separator is neither cased nor case-ignorable, so the joined batch is
    lowercased as each text alone; each text alone if the length changes);
-4. a token of at most 8 bytes with no 0x80 byte is ASCII and its own key; any
-   other token gets a numbered key
+4. a token of at most 8 bytes in UTF-8 (no NUL) is its own key, as an ASCII
+   token is on the byte path: the lowercased batch is encoded as UTF-8 and a
+   cumulative sum of the characters' UTF-8 widths gives each token's bytes
+   (:func:`_utf8_keys`); any other token gets a numbered key
    (:meth:`~sklearn_mathdl.sentiment._byte_tokens._Keys.key`), looked up once
    per *distinct* such token (:func:`_distinct_spans`).
 
@@ -34,6 +36,7 @@ import re
 import numpy as np
 
 from sklearn_mathdl.sentiment._byte_tokens import (
+    _UTF8,
     _intern,
     _joined,
     _long_keys,
@@ -65,11 +68,12 @@ def _char_rule(code, kind, lowercase):
 
 
 def _char_tables(codes, kind, lowercase):
-    """Tables indexed by code point: what it becomes, and its byte.
+    """Tables indexed by code point: what it becomes, its byte, its width.
 
     The byte of a character that becomes ASCII (NUL excepted) is that ASCII
     byte, of any other character 0x80 if it is a token character and 0x81 if
-    not; :func:`_byte_classes` classifies these bytes. None if a character of
+    not; :func:`_byte_classes` classifies these bytes. The width is the
+    number of UTF-8 bytes of what it becomes. None if a character of
     ``codes`` has no one-code-point lowercase (:func:`_char_rule`).
     """
     seen = np.zeros(_N_CODE_POINTS, dtype=bool)
@@ -81,10 +85,12 @@ def _char_tables(codes, kind, lowercase):
         return None
     becomes = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
     byte = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
+    width = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
     new, token = np.array(rules, dtype=np.uint32).T
     becomes[distinct] = new
     byte[distinct] = np.where((new > 0) & (new < 128), new, 0x81 - token)
-    return becomes, byte
+    width[distinct] = 1 + (new >= 0x80) + (new >= 0x800) + (new >= 0x10000)
+    return becomes, byte, width
 
 
 @functools.cache
@@ -161,26 +167,42 @@ def _code_point_keys(texts, joined, kind, lowercase, keys):
         texts, joined = _lowercased(texts)
         joined, codes = _encoded(joined, kind)
         tables, lowercase = _char_tables(codes, kind, False), False
-    becomes, byte = tables
+    becomes, byte, width = tables
     raw = byte[codes]
     starts, ends = _token_spans(_byte_classes(kind)[raw], raw, kind)
-    k = _short_keys(raw, starts, ends)
-    # tokens longer than 8, or with a byte 0x80 (a non-ASCII character or NUL;
-    # 0x81 is never in a token)
-    numbered = np.flatnonzero(
-        (ends - starts > 8) | (k & np.uint64(0x8080808080808080) != 0)
-    )
+    # every character lowercases to one code point: positions are kept
+    lowered = joined.lower() if lowercase else joined
+    k, numbered = _utf8_keys(lowered, codes, width, starts, ends)
     k[numbered] = _numbered_keys(
-        joined, codes, becomes, starts[numbered], ends[numbered], keys, lowercase
+        lowered, codes, becomes, starts[numbered], ends[numbered], keys
     )
     return k, _tokens_per_text(texts, starts)
 
 
-def _numbered_keys(joined, codes, becomes, starts, ends, keys, lowercase):
-    """Numbered keys of the tokens ``joined[start:end]`` (lowercased), one
-    lookup per distinct token (:func:`_distinct_spans`)."""
+def _utf8_keys(lowered, codes, width, starts, ends):
+    """The keys of tokens of at most 8 UTF-8 bytes (their UTF-8 bytes as a
+    ``uint64``), and the indices of the other tokens (longer, or with a NUL),
+    whose keys are garbage, to be replaced."""
+    utf8 = np.frombuffer(lowered.encode(*_UTF8), dtype=np.uint8)
+    if len(utf8) == len(codes):  # ASCII after lowercasing: one byte each
+        byte_starts, byte_ends = starts, ends
+    else:
+        dtype = np.int32 if len(utf8) < 2**31 else np.int64
+        offsets = np.zeros(len(codes) + 1, dtype=dtype)
+        np.cumsum(width[codes], dtype=dtype, out=offsets[1:])
+        byte_starts, byte_ends = offsets[starts], offsets[ends]
+    long = byte_ends - byte_starts > 8
+    if "\x00" in lowered:
+        nuls = np.concatenate([[0], np.cumsum(codes == 0)])
+        long |= nuls[ends] > nuls[starts]
+    return _short_keys(utf8, byte_starts, byte_ends), np.flatnonzero(long)
+
+
+def _numbered_keys(lowered, codes, becomes, starts, ends, keys):
+    """Numbered keys of the tokens ``lowered[start:end]``, one lookup per
+    distinct token (:func:`_distinct_spans`)."""
     groups = _distinct_spans(codes, starts, ends, becomes)
     if groups is None:  # a hash collision: every token is looked up
         groups = np.arange(len(starts)), np.arange(len(starts))
     first, group = groups
-    return _long_keys(joined, starts[first], ends[first], keys, lowercase)[group]
+    return _long_keys(lowered, starts[first], ends[first], keys)[group]

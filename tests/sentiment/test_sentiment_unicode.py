@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklearn_mathdl.sentiment import _code_point_tokens, _vocabulary
+from sklearn_mathdl.sentiment import _byte_tokens, _code_point_tokens, _vocabulary
 from sklearn_mathdl.sentiment._vocabulary import (
     _token_ids,
     _token_ids_generic,
@@ -25,7 +25,13 @@ SPECIAL = [
     *"éÉßẞİıΣσςΑΩǅ\u0301\u0308\u200d東京😀👍\U00010400\U0001d7ce\ud800\udfff\u212a",
 ]
 TEXT = st.text(alphabet=st.sampled_from(SPECIAL) | st.characters(), max_size=24)
-WORDS = ["abcdefgh", "abcdefghi", "ΣΟΦΟΣ", "straße", "don’t", "İyi", "ab", "ba"]
+WORDS = [
+    *["abcdefgh", "abcdefghi", "ΣΟΦΟΣ", "straße", "don’t", "İyi", "ab", "ba"],
+    # UTF-8 keys: short multi-byte tokens, 8 bytes (4 x 2, 2 x 4, 2 + 3 + 3,
+    # 6 + 2), 9 bytes (4 x 2 + 1, 2 x 4 + 1, 3 x 3, 7 + 2), 9 with a NUL
+    *["é", "東京", "😀", "éééé", "ÉÉÉÉ", "😀👍", "é東京", "abcdefé"],
+    *["ÉÉÉÉa", "😀👍a", "東京都", "abcdefgé", "abc\x00défg", "\ud800\udfff"],
+]
 # Whole tokens as well as characters, so that tokens repeat across texts.
 TEXTS = st.lists(TEXT | st.sampled_from(WORDS), min_size=1, max_size=8)
 
@@ -97,3 +103,38 @@ def test_final_sigma_is_lowercased_in_its_context(tokenizer):
     assert_same_tokens(texts, tokenizer, lowercase=True)
     ids, lengths, names = _token_ids(texts, tokenizer, True, None)
     assert "ας" in names and "ασ" in names
+
+
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_utf8_keys_at_the_8_byte_boundary(lowercase):
+    """Tokens of at most 8 UTF-8 bytes are their own key, longer ones (and
+    ones with a NUL) are numbered: both kinds, and the same tokens on the
+    byte and the code-point path, count as one token each."""
+    tokens = ["éééé", "😀👍", "é東京", "abcdefé", "ÉÉÉÉa", "😀👍a", "東京都", "a\x00é"]
+    texts = [" ".join(tokens), " ".join(tokens[::-1]), "abcdefgh abcdefghi"]
+    keys = _byte_tokens._Keys()
+    k, lengths = _code_point_tokens._code_point_keys(
+        texts, _byte_tokens._joined(texts), "whitespace", lowercase, keys
+    )
+    short = (k[:8] >> np.uint64(56)) != 0xFF
+    assert short.tolist() == [True] * 4 + [False] * 4
+    assert k[:8].tolist() == k[8:16][::-1].tolist()
+    expected = [t.lower() for t in tokens] if lowercase else tokens
+    assert [keys.name(key) for key in k[:8].tolist()] == expected
+    assert k[:4].tolist() == [keys.key(t) for t in tokens[:4]]
+    assert_same_tokens(texts + ["abcdefgh", "ÉÉÉÉ"], WhitespaceTokenizer(), lowercase)
+
+
+def test_mixed_batches_read_ascii_texts_at_the_byte_level():
+    texts = ["plain words", "très bien", "bien plain", "x\x00y", "Très"]
+    seen = []
+    code_point_keys = _code_point_tokens._code_point_keys
+
+    def recording(batch, *args):
+        seen.append(list(batch))
+        return code_point_keys(batch, *args)
+
+    with mock.patch.object(_vocabulary, "_code_point_keys", recording):
+        assert_same_tokens(texts, WordTokenizer(), True)
+    # the texts with a NUL are read by the code-point path, with the others
+    assert seen == [["plain words", "bien plain", "x\x00y"], ["très bien", "Très"]]

@@ -22,6 +22,7 @@ from sklearn_mathdl.sentiment.tokenizers import WhitespaceTokenizer, WordTokeniz
 
 SPECIAL = [
     *"aZ09_'’ \t\n\x0b\x1c\x1e\x1f\x00\x85\xa0\u2028\u3000.,-—",
+    *"\x7f\x80\u07ff\u0800\uffff\U00010000\U0010ffff",
     *"éÉßẞİıΣσςΑΩǅ\u0301\u0308\u200d東京😀👍\U00010400\U0001d7ce\ud800\udfff\u212a",
 ]
 TEXT = st.text(alphabet=st.sampled_from(SPECIAL) | st.characters(), max_size=24)
@@ -110,18 +111,22 @@ def test_utf8_keys_at_the_8_byte_boundary(lowercase):
     """Tokens of at most 8 UTF-8 bytes are their own key, longer ones (and
     ones with a NUL) are numbered: both kinds, and the same tokens on the
     byte and the code-point path, count as one token each."""
-    tokens = ["éééé", "😀👍", "é東京", "abcdefé", "ÉÉÉÉa", "😀👍a", "東京都", "a\x00é"]
+    # (U+07FF is the last character of 2 UTF-8 bytes, U+0800 the first of 3)
+    short = ["éééé", "😀👍", "é東京", "abcdefé", "\u07ff" * 4, "\uffff\U00010000"]
+    numbered = ["ÉÉÉÉa", "😀👍a", "東京都", "a\x00é", "\u0800" * 3]
+    tokens = short + numbered
     texts = [" ".join(tokens), " ".join(tokens[::-1]), "abcdefgh abcdefghi"]
     keys = _byte_tokens._Keys()
     k, lengths = _code_point_tokens._code_point_keys(
         texts, _byte_tokens._joined(texts), "whitespace", lowercase, keys
     )
-    short = (k[:8] >> np.uint64(56)) != 0xFF
-    assert short.tolist() == [True] * 4 + [False] * 4
-    assert k[:8].tolist() == k[8:16][::-1].tolist()
+    n = len(tokens)
+    is_short = (k[:n] >> np.uint64(56)) != 0xFF
+    assert is_short.tolist() == [True] * len(short) + [False] * len(numbered)
+    assert k[:n].tolist() == k[n : 2 * n][::-1].tolist()
     expected = [t.lower() for t in tokens] if lowercase else tokens
-    assert [keys.name(key) for key in k[:8].tolist()] == expected
-    assert k[:4].tolist() == [keys.key(t) for t in tokens[:4]]
+    assert [keys.name(key) for key in k[:n].tolist()] == expected
+    assert k[: len(short)].tolist() == [keys.key(t) for t in short]
     assert_same_tokens(texts + ["abcdefgh", "ÉÉÉÉ"], WhitespaceTokenizer(), lowercase)
 
 

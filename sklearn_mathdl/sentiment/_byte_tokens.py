@@ -139,9 +139,12 @@ def _short_keys(raw, starts, ends):
     return (window[starts] << shift) >> shift
 
 
-def _long_keys(joined, starts, ends, keys):
-    """The keys (:meth:`_Keys.key`) of the tokens ``joined[start:end]``."""
+def _long_keys(joined, starts, ends, keys, lowercase=False):
+    """The keys (:meth:`_Keys.key`) of the tokens ``joined[start:end]``
+    (lowercased)."""
     tokens = map(joined.__getitem__, map(slice, starts.tolist(), ends.tolist()))
+    if lowercase:
+        tokens = map(str.lower, tokens)
     return np.fromiter(map(keys.key, tokens), dtype=np.uint64, count=len(starts))
 
 

@@ -68,13 +68,14 @@ def _char_rule(code, kind, lowercase):
 
 
 def _char_tables(codes, kind, lowercase):
-    """Tables indexed by code point: what it becomes, its byte, its width.
+    """Tables indexed by code point: what it becomes, its byte, its UTF-8.
 
     The byte of a character that becomes ASCII (NUL excepted) is that ASCII
     byte, of any other character 0x80 if it is a token character and 0x81 if
-    not; :func:`_byte_classes` classifies these bytes. The width is the
-    number of UTF-8 bytes of what it becomes. None if a character of
-    ``codes`` has no one-code-point lowercase (:func:`_char_rule`).
+    not; :func:`_byte_classes` classifies these bytes. The UTF-8 table holds
+    the UTF-8 bytes of what it becomes (:func:`_utf8_table`). None if a
+    character of ``codes`` has no one-code-point lowercase
+    (:func:`_char_rule`).
     """
     seen = np.zeros(_N_CODE_POINTS, dtype=bool)
     seen[:128] = True
@@ -85,12 +86,25 @@ def _char_tables(codes, kind, lowercase):
         return None
     becomes = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
     byte = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
-    width = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
+    utf8 = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
     new, token = np.array(rules, dtype=np.uint32).T
     becomes[distinct] = new
     byte[distinct] = np.where((new > 0) & (new < 128), new, 0x81 - token)
-    width[distinct] = 1 + (new >= 0x80) + (new >= 0x800) + (new >= 0x10000)
-    return becomes, byte, width
+    utf8[distinct] = _utf8_table(new)
+    return becomes, byte, utf8
+
+
+def _utf8_table(codes):
+    """The UTF-8 bytes of each code point (surrogates too, as 3 bytes), read
+    as a little-endian ``uint32``: 1 to 4 non-zero bytes (but for NUL)."""
+    codes = codes.astype(np.uint32)
+    cont = [(codes >> np.uint32(6 * i)) & 0x3F | 0x80 for i in range(3)]
+    two = (codes >> 6 | 0xC0) | cont[0] << 8
+    three = (codes >> 12 | 0xE0) | cont[1] << 8 | cont[0] << 16
+    four = (codes >> 18 | 0xF0) | cont[2] << 8 | cont[1] << 16 | cont[0] << 24
+    return np.select(
+        [codes < 0x80, codes < 0x800, codes < 0x10000], [codes, two, three], four
+    )
 
 
 @functools.cache
@@ -167,42 +181,55 @@ def _code_point_keys(texts, joined, kind, lowercase, keys):
         texts, joined = _lowercased(texts)
         joined, codes = _encoded(joined, kind)
         tables, lowercase = _char_tables(codes, kind, False), False
-    becomes, byte, width = tables
+    becomes, byte, utf8 = tables
     raw = byte[codes]
     starts, ends = _token_spans(_byte_classes(kind)[raw], raw, kind)
-    # every character lowercases to one code point: positions are kept
-    lowered = joined.lower() if lowercase else joined
-    k, numbered = _utf8_keys(lowered, codes, width, starts, ends)
+    k = _short_keys(raw, starts, ends)
+    # tokens of at most 8 characters with a byte 0x80 (a non-ASCII character
+    # or NUL; 0x81 is never in a token) are keyed by their UTF-8 bytes
+    short = ends - starts <= 8
+    wide = np.flatnonzero(short & (k & np.uint64(0x8080808080808080) != 0))
+    k[wide], fits = _utf8_keys(codes, starts[wide], ends[wide], utf8)
+    short[wide[~fits]] = False
+    if "\x00" in joined:  # tokens with a NUL are numbered
+        nuls = np.concatenate([[0], np.cumsum(codes == 0)])
+        short &= nuls[ends] == nuls[starts]
+    numbered = np.flatnonzero(~short)
     k[numbered] = _numbered_keys(
-        lowered, codes, becomes, starts[numbered], ends[numbered], keys
+        joined, codes, becomes, starts[numbered], ends[numbered], keys, lowercase
     )
     return k, _tokens_per_text(texts, starts)
 
 
-def _utf8_keys(lowered, codes, width, starts, ends):
-    """The keys of tokens of at most 8 UTF-8 bytes (their UTF-8 bytes as a
-    ``uint64``), and the indices of the other tokens (longer, or with a NUL),
-    whose keys are garbage, to be replaced."""
-    utf8 = np.frombuffer(lowered.encode(*_UTF8), dtype=np.uint8)
-    if len(utf8) == len(codes):  # ASCII after lowercasing: one byte each
-        byte_starts, byte_ends = starts, ends
-    else:
-        dtype = np.int32 if len(utf8) < 2**31 else np.int64
-        offsets = np.zeros(len(codes) + 1, dtype=dtype)
-        np.cumsum(width[codes], dtype=dtype, out=offsets[1:])
-        byte_starts, byte_ends = offsets[starts], offsets[ends]
-    long = byte_ends - byte_starts > 8
-    if "\x00" in lowered:
-        nuls = np.concatenate([[0], np.cumsum(codes == 0)])
-        long |= nuls[ends] > nuls[starts]
-    return _short_keys(utf8, byte_starts, byte_ends), np.flatnonzero(long)
+def _utf8_keys(codes, starts, ends, utf8):
+    """The UTF-8 bytes of the (lowercased) tokens ``codes[start:end]`` of at
+    most 8 characters, read as a ``uint64``, and whether they fit in 8 bytes
+    (the keys of the others are garbage, to be replaced).
+
+    One step per character position: the character's bytes (from the table
+    ``utf8``) are put after those of the characters before it.
+    """
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    used = np.zeros(len(starts), dtype=np.uint64)  # bytes so far
+    live = np.arange(len(starts))
+    for i in range(8):
+        live = live[ends[live] - starts[live] > i]
+        if len(live) == 0:
+            break
+        char = utf8[codes[starts[live] + i]].astype(np.uint64)
+        lead = char & np.uint64(0xFF)  # 0xC0, 0xE0, 0xF0: 2, 3, 4 bytes
+        width = np.uint64(1) + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0)
+        at = used[live]
+        keys[live] |= char << (np.minimum(at, np.uint64(7)) * np.uint64(8))
+        used[live] = at + width
+    return keys, used <= 8
 
 
-def _numbered_keys(lowered, codes, becomes, starts, ends, keys):
-    """Numbered keys of the tokens ``lowered[start:end]``, one lookup per
-    distinct token (:func:`_distinct_spans`)."""
+def _numbered_keys(joined, codes, becomes, starts, ends, keys, lowercase):
+    """Numbered keys of the tokens ``joined[start:end]`` (lowercased), one
+    lookup per distinct token (:func:`_distinct_spans`)."""
     groups = _distinct_spans(codes, starts, ends, becomes)
     if groups is None:  # a hash collision: every token is looked up
         groups = np.arange(len(starts)), np.arange(len(starts))
     first, group = groups
-    return _long_keys(lowered, starts[first], ends[first], keys)[group]
+    return _long_keys(joined, starts[first], ends[first], keys, lowercase)[group]

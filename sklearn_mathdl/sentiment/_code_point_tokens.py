@@ -50,6 +50,10 @@ _WORD_CHAR = re.compile(r"[^\W_]")
 _CAPITAL_SIGMA = 0x3A3  # lowercased to σ or, at the end of a word, ς
 _N_CODE_POINTS = 0x110000
 _HASH_BASE = np.uint64(0x100000001B3)  # the 64-bit FNV prime, odd
+# Above this share of tokens keyed by their UTF-8 bytes, the whole batch is
+# encoded (:func:`_utf8_keys_of_batch`); below, the tokens one character
+# position at a time (:func:`_utf8_keys`).
+_WIDE_SHARE = 0.25
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -72,9 +76,9 @@ def _char_tables(codes, kind, lowercase):
 
     The byte of a character that becomes ASCII (NUL excepted) is that ASCII
     byte, of any other character 0x80 if it is a token character and 0x81 if
-    not; :func:`_byte_classes` classifies these bytes. The UTF-8 table holds
-    the UTF-8 bytes of what it becomes (:func:`_utf8_table`). None if a
-    character of ``codes`` has no one-code-point lowercase
+    not; :func:`_byte_classes` classifies these bytes. The UTF-8 tables hold
+    the UTF-8 bytes of what it becomes (:func:`_utf8_table`) and their
+    number. None if a character of ``codes`` has no one-code-point lowercase
     (:func:`_char_rule`).
     """
     seen = np.zeros(_N_CODE_POINTS, dtype=bool)
@@ -87,11 +91,13 @@ def _char_tables(codes, kind, lowercase):
     becomes = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
     byte = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
     utf8 = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
+    width = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
     new, token = np.array(rules, dtype=np.uint32).T
     becomes[distinct] = new
     byte[distinct] = np.where((new > 0) & (new < 128), new, 0x81 - token)
     utf8[distinct] = _utf8_table(new)
-    return becomes, byte, utf8
+    width[distinct] = 1 + (new >= 0x80) + (new >= 0x800) + (new >= 0x10000)
+    return becomes, byte, (utf8, width)
 
 
 def _utf8_table(codes):
@@ -189,7 +195,13 @@ def _code_point_keys(texts, joined, kind, lowercase, keys):
     # or NUL; 0x81 is never in a token) are keyed by their UTF-8 bytes
     short = ends - starts <= 8
     wide = np.flatnonzero(short & (k & np.uint64(0x8080808080808080) != 0))
-    k[wide], fits = _utf8_keys(codes, starts[wide], ends[wide], utf8)
+    if len(wide) > len(starts) * _WIDE_SHARE:
+        lowered = becomes[codes].tobytes().decode("utf-32-le", "surrogatepass")
+        k[wide], fits = _utf8_keys_of_batch(
+            lowered, codes, starts[wide], ends[wide], utf8[1]
+        )
+    else:
+        k[wide], fits = _utf8_keys(codes, starts[wide], ends[wide], utf8[0])
     short[wide[~fits]] = False
     if "\x00" in joined:  # tokens with a NUL are numbered
         nuls = np.concatenate([[0], np.cumsum(codes == 0)])
@@ -199,6 +211,18 @@ def _code_point_keys(texts, joined, kind, lowercase, keys):
         joined, codes, becomes, starts[numbered], ends[numbered], keys, lowercase
     )
     return k, _tokens_per_text(texts, starts)
+
+
+def _utf8_keys_of_batch(lowered, codes, starts, ends, width):
+    """What :func:`_utf8_keys` gives, read from the whole batch encoded:
+    ``lowered`` is the batch lowercased, a str; ``width`` the table of the
+    number of UTF-8 bytes of each code point (lowercased)."""
+    utf8 = np.frombuffer(lowered.encode(*_UTF8), dtype=np.uint8)
+    dtype = np.int32 if len(utf8) < 2**31 else np.int64
+    offsets = np.zeros(len(codes) + 1, dtype=dtype)
+    np.cumsum(width[codes], dtype=dtype, out=offsets[1:])
+    byte_starts, byte_ends = offsets[starts], offsets[ends]
+    return _short_keys(utf8, byte_starts, byte_ends), byte_ends - byte_starts <= 8
 
 
 def _utf8_keys(codes, starts, ends, utf8):

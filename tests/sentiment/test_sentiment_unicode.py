@@ -58,9 +58,15 @@ def assert_same_tokens(texts, tokenizer, lowercase):
     tokenizer=st.sampled_from([WordTokenizer(), WhitespaceTokenizer()]),
     lowercase=st.booleans(),
     batch=st.sampled_from([1, 2, 1000]),
+    wide_share=st.sampled_from([0.0, 1.0]),  # UTF-8 keys: batch, or tokens
 )
-def test_code_point_path_equals_general_path(texts, tokenizer, lowercase, batch):
-    with mock.patch.object(_vocabulary, "_BATCH", batch):
+def test_code_point_path_equals_general_path(
+    texts, tokenizer, lowercase, batch, wide_share
+):
+    with (
+        mock.patch.object(_vocabulary, "_BATCH", batch),
+        mock.patch.object(_code_point_tokens, "_WIDE_SHARE", wide_share),
+    ):
         assert_same_tokens(texts, tokenizer, lowercase)
 
 
@@ -106,8 +112,9 @@ def test_final_sigma_is_lowercased_in_its_context(tokenizer):
     assert "ας" in names and "ασ" in names
 
 
+@pytest.mark.parametrize("wide_share", [0.0, 1.0])
 @pytest.mark.parametrize("lowercase", [True, False])
-def test_utf8_keys_at_the_8_byte_boundary(lowercase):
+def test_utf8_keys_at_the_8_byte_boundary(monkeypatch, lowercase, wide_share):
     """Tokens of at most 8 UTF-8 bytes are their own key, longer ones (and
     ones with a NUL) are numbered: both kinds, and the same tokens on the
     byte and the code-point path, count as one token each."""
@@ -116,6 +123,7 @@ def test_utf8_keys_at_the_8_byte_boundary(lowercase):
     numbered = ["ÉÉÉÉa", "😀👍a", "東京都", "a\x00é", "\u0800" * 3]
     tokens = short + numbered
     texts = [" ".join(tokens), " ".join(tokens[::-1]), "abcdefgh abcdefghi"]
+    monkeypatch.setattr(_code_point_tokens, "_WIDE_SHARE", wide_share)
     keys = _byte_tokens._Keys()
     k, lengths = _code_point_tokens._code_point_keys(
         texts, _byte_tokens._joined(texts), "whitespace", lowercase, keys

@@ -222,20 +222,21 @@ def _batch_token_keys(batch, kind, lowercase, keys):
     are read at the byte level and the others code point by code point, and
     the keys are put back in text order.
     """
-    out = _batch_keys(batch, _joined(batch), kind, lowercase, keys)
+    joined = _joined(batch)
+    out = _batch_keys(batch, joined, kind, lowercase, keys)
     if out is not None:
         return out
     is_ascii = np.fromiter(map(str.isascii, batch), dtype=bool, count=len(batch))
+    if is_ascii.all() or not is_ascii.any():  # NUL in an ASCII text
+        return _code_point_keys(batch, joined, kind, lowercase, keys)
     parts = []
-    for part in (np.flatnonzero(is_ascii), np.flatnonzero(~is_ascii)):
-        if len(part) == 0:
-            continue
-        texts = [batch[i] for i in part.tolist()]
+    for part, ascii_texts in ((is_ascii, True), (~is_ascii, False)):
+        texts = list(itertools.compress(batch, part))
         joined = _joined(texts)
-        out = _batch_keys(texts, joined, kind, lowercase, keys)
+        out = _batch_keys(texts, joined, kind, lowercase, keys) if ascii_texts else None
         if out is None:  # not ASCII, or NUL in a text
             out = _code_point_keys(texts, joined, kind, lowercase, keys)
-        parts.append((part, *out))
+        parts.append((np.flatnonzero(part), *out))
     return _in_text_order(parts, len(batch))
 
 

@@ -50,9 +50,10 @@ _WORD_CHAR = re.compile(r"[^\W_]")
 _CAPITAL_SIGMA = 0x3A3  # lowercased to σ or, at the end of a word, ς
 _N_CODE_POINTS = 0x110000
 _HASH_BASE = np.uint64(0x100000001B3)  # the 64-bit FNV prime, odd
-# Above this share of tokens keyed by their UTF-8 bytes, the whole batch is
-# encoded (:func:`_utf8_keys_of_batch`); below, the tokens one character
-# position at a time (:func:`_utf8_keys`).
+# Above this many non-ASCII token characters per token, the whole batch is
+# encoded as UTF-8 to key the tokens (:func:`_utf8_keys_of_batch`); below, the
+# tokens with one are keyed one character position at a time
+# (:func:`_utf8_keys`).
 _WIDE_SHARE = 0.25
 
 
@@ -190,19 +191,12 @@ def _code_point_keys(texts, joined, kind, lowercase, keys):
     becomes, byte, utf8 = tables
     raw = byte[codes]
     starts, ends = _token_spans(_byte_classes(kind)[raw], raw, kind)
-    k = _short_keys(raw, starts, ends)
-    # tokens of at most 8 characters with a byte 0x80 (a non-ASCII character
-    # or NUL; 0x81 is never in a token) are keyed by their UTF-8 bytes
-    short = ends - starts <= 8
-    wide = np.flatnonzero(short & (k & np.uint64(0x8080808080808080) != 0))
-    if len(wide) > len(starts) * _WIDE_SHARE:
-        lowered = becomes[codes].tobytes().decode("utf-32-le", "surrogatepass")
-        k[wide], fits = _utf8_keys_of_batch(
-            lowered, codes, starts[wide], ends[wide], utf8[1]
-        )
-    else:
-        k[wide], fits = _utf8_keys(codes, starts[wide], ends[wide], utf8[0])
-    short[wide[~fits]] = False
+    # many non-ASCII token characters: the batch is lowercased and encoded
+    many = np.count_nonzero(raw == 0x80) > len(starts) * _WIDE_SHARE
+    if many and lowercase:  # (positions are kept: one code point each)
+        joined = becomes[codes].tobytes().decode("utf-32-le", "surrogatepass")
+        lowercase = False
+    k, short = _short_token_keys(joined, codes, raw, starts, ends, utf8, many)
     if "\x00" in joined:  # tokens with a NUL are numbered
         nuls = np.concatenate([[0], np.cumsum(codes == 0)])
         short &= nuls[ends] == nuls[starts]
@@ -211,6 +205,25 @@ def _code_point_keys(texts, joined, kind, lowercase, keys):
         joined, codes, becomes, starts[numbered], ends[numbered], keys, lowercase
     )
     return k, _tokens_per_text(texts, starts)
+
+
+def _short_token_keys(joined, codes, raw, starts, ends, utf8, many):
+    """The keys of the tokens of at most 8 UTF-8 bytes, and which tokens
+    these are (the keys of the others are garbage, to be replaced).
+
+    A token of ASCII characters is keyed by its bytes in ``raw``, one with a
+    non-ASCII character (a byte 0x80; also NUL) by its UTF-8 bytes: with
+    ``many``, read from the whole batch ``joined`` (lowercased) encoded
+    (:func:`_utf8_keys_of_batch`), else token by token (:func:`_utf8_keys`).
+    """
+    if many:
+        return _utf8_keys_of_batch(joined, codes, starts, ends, utf8[1])
+    k = _short_keys(raw, starts, ends)
+    short = ends - starts <= 8
+    wide = np.flatnonzero(short & (k & np.uint64(0x8080808080808080) != 0))
+    k[wide], fits = _utf8_keys(codes, starts[wide], ends[wide], utf8[0])
+    short[wide[~fits]] = False
+    return k, short
 
 
 def _utf8_keys_of_batch(lowered, codes, starts, ends, width):

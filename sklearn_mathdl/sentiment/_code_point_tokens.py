@@ -7,10 +7,11 @@ the byte-level steps (:func:`~sklearn_mathdl.sentiment._byte_tokens._token_spans
 
 1. the batch is joined with the separator and encoded as UTF-32, one code
    point per array item (positions in the array are positions in the str);
-2. the batch's *distinct* code points are looked up once each by Python's own
-   rules (:func:`_char_rule`: what :meth:`str.lower` makes of the character,
-   and whether that is a token character), which fills two tables indexed by
-   code point (:func:`_char_tables`): the lowercased code point, and a byte
+2. each distinct code point is looked up once (per process: the tables are
+   kept, :func:`_known_tables`) by Python's own rules (:func:`_char_rule`:
+   what :meth:`str.lower` makes of the character, and whether that is a token
+   character), which fills tables indexed by code point
+   (:func:`_char_tables`): the lowercased code point, its UTF-8, and a byte
    (the ASCII byte of a character that becomes ASCII, else 0x80 for a token
    character and 0x81 for another); one gather gives the batch's bytes;
 3. ``'Σ'`` (whose lowercase depends on its neighbours: final sigma) and
@@ -72,33 +73,60 @@ def _char_rule(code, kind, lowercase):
     return ord(char), _WORD_CHAR.fullmatch(char) is not None
 
 
+@functools.cache
+def _known_tables(kind, lowercase):
+    """The tables of :func:`_char_tables`, kept from batch to batch and
+    filled as characters are met: the byte 0xFF marks a code point not yet
+    looked up (ASCII is looked up at once)."""
+    byte = np.full(_N_CODE_POINTS, 0xFF, dtype=np.uint8)
+    tables = (
+        np.zeros(_N_CODE_POINTS, dtype=np.uint32),
+        byte,
+        np.zeros(_N_CODE_POINTS, dtype=np.uint32),
+        np.zeros(_N_CODE_POINTS, dtype=np.uint8),
+    )
+    _look_up(np.arange(128), kind, lowercase, tables)
+    return tables
+
+
+def _look_up(distinct, kind, lowercase, tables):
+    """Fill the tables for the code points ``distinct``; False if one has no
+    one-code-point lowercase (:func:`_char_rule`), then nothing is filled."""
+    rules = [_char_rule(c, kind, lowercase) for c in distinct.tolist()]
+    if None in rules:
+        return False
+    becomes, byte, utf8, width = tables
+    new, token = np.array(rules, dtype=np.uint32).reshape(-1, 2).T
+    becomes[distinct] = new
+    utf8[distinct] = _utf8_table(new)
+    width[distinct] = 1 + (new >= 0x80) + (new >= 0x800) + (new >= 0x10000)
+    # the byte last: it marks the code point as looked up
+    byte[distinct] = np.where((new > 0) & (new < 128), new, 0x81 - token)
+    return True
+
+
 def _char_tables(codes, kind, lowercase):
-    """Tables indexed by code point: what it becomes, its byte, its UTF-8.
+    """Tables indexed by code point (what it becomes, its UTF-8), and the
+    byte of each character of ``codes``.
 
     The byte of a character that becomes ASCII (NUL excepted) is that ASCII
     byte, of any other character 0x80 if it is a token character and 0x81 if
     not; :func:`_byte_classes` classifies these bytes. The UTF-8 tables hold
     the UTF-8 bytes of what it becomes (:func:`_utf8_table`) and their
-    number. None if a character of ``codes`` has no one-code-point lowercase
+    number. Characters are looked up once per process (:func:`_known_tables`).
+    None if a character of ``codes`` has no one-code-point lowercase
     (:func:`_char_rule`).
     """
-    seen = np.zeros(_N_CODE_POINTS, dtype=bool)
-    seen[:128] = True
-    seen[codes[codes >= 128]] = True
-    distinct = np.flatnonzero(seen)
-    rules = [_char_rule(c, kind, lowercase) for c in distinct.tolist()]
-    if None in rules:
-        return None
-    becomes = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
-    byte = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
-    utf8 = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
-    width = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
-    new, token = np.array(rules, dtype=np.uint32).T
-    becomes[distinct] = new
-    byte[distinct] = np.where((new > 0) & (new < 128), new, 0x81 - token)
-    utf8[distinct] = _utf8_table(new)
-    width[distinct] = 1 + (new >= 0x80) + (new >= 0x800) + (new >= 0x10000)
-    return becomes, byte, (utf8, width)
+    becomes, byte, utf8, width = tables = _known_tables(kind, lowercase)
+    raw = byte[codes]
+    unknown = raw == 0xFF
+    if unknown.any():
+        seen = np.zeros(_N_CODE_POINTS, dtype=bool)
+        seen[codes[unknown]] = True
+        if not _look_up(np.flatnonzero(seen), kind, lowercase, tables):
+            return None
+        raw = byte[codes]
+    return becomes, raw, (utf8, width)
 
 
 def _utf8_table(codes):
@@ -188,8 +216,7 @@ def _code_point_keys(texts, joined, kind, lowercase, keys):
         texts, joined = _lowercased(texts)
         joined, codes = _encoded(joined, kind)
         tables, lowercase = _char_tables(codes, kind, False), False
-    becomes, byte, utf8 = tables
-    raw = byte[codes]
+    becomes, raw, utf8 = tables
     starts, ends = _token_spans(_byte_classes(kind)[raw], raw, kind)
     # many non-ASCII token characters: the batch is lowercased and encoded
     many = np.count_nonzero(raw == 0x80) > len(starts) * _WIDE_SHARE

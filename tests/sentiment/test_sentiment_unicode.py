@@ -151,3 +151,29 @@ def test_mixed_batches_read_ascii_texts_at_the_byte_level():
         assert_same_tokens(texts, WordTokenizer(), True)
     # the texts with a NUL are read by the code-point path, with the others
     assert seen == [["plain words", "bien plain", "x\x00y"], ["très bien", "Très"]]
+
+
+def test_characters_are_looked_up_once_and_kept():
+    def codes(text):
+        return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+
+    # (fresh tables: the cached ones may hold these characters already)
+    with mock.patch.object(
+        _code_point_tokens,
+        "_known_tables",
+        _code_point_tokens._known_tables.__wrapped__,
+    ):
+        tables = _code_point_tokens._known_tables("word", True)
+    with mock.patch.object(_code_point_tokens, "_known_tables", lambda *a: tables):
+        assert tables[1][ord("ü")] == 0xFF
+        # 'Σ' cannot be looked up: nothing of its batch is kept
+        assert _code_point_tokens._char_tables(codes("üΣ"), "word", True) is None
+        assert tables[1][ord("ü")] == 0xFF
+        becomes, raw, _ = _code_point_tokens._char_tables(
+            codes("Ü-\u212a"), "word", True
+        )
+        assert raw.tolist() == [0x80, ord("-"), ord("k")]
+        assert becomes[ord("Ü")] == ord("ü") and tables[1][ord("Ü")] == 0x80
+        with mock.patch.object(_code_point_tokens, "_look_up", None):  # kept
+            _, raw, _ = _code_point_tokens._char_tables(codes("kÜ"), "word", True)
+        assert raw.tolist() == [ord("k"), 0x80]

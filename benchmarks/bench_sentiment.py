@@ -10,10 +10,11 @@ theta ~ N(0, 1) / sqrt(20), ratings y = c . theta + N(0, 0.5^2).
 (b) from raw text: ours end to end against CountVectorizer + Ridge (the
     fastest solver of (a)), the vocabulary size of each; then ours once more
     with 1 % and with all of the texts made non-ASCII (a dash appended), and
-    with every word non-ASCII ("é" for "w"): the byte-level tokenising does
-    not apply to those texts, the code-point one does; each line gives the
-    speed relative to the all-ASCII texts (target for non-ASCII texts: at
-    least 0.8x);
+    with every word non-ASCII ("é" for "w"): the byte-level tokenising reads
+    the ASCII texts of a batch, the code-point one the others (their tokens
+    of at most 8 UTF-8 bytes keyed by those bytes, as ASCII tokens are); each
+    line gives the speed relative to the all-ASCII texts, fits timed in turns
+    (target for non-ASCII texts: at least 0.8x);
 (c) real data: train on the shipped movie snippets (80 %), test on the held-out
     20 % and on the amazon snippets of /work/shared/data/vader-rated (if
     present), alpha tuned by 5-fold CV for both (ours; CountVectorizer+Ridge).
@@ -140,7 +141,8 @@ def case_text(n, solver, words, y, repeats):
     # The same reviews with a non-ASCII dash appended to every 100th (about
     # the share of non-ASCII movie snippets, 1.3 %) or to every review: same
     # tokens, read by the code-point path instead of the byte-level one; and
-    # with every word non-ASCII ("w" written "é"): every token is numbered.
+    # with every word non-ASCII ("w" written "é"): every token is keyed by its
+    # UTF-8 bytes.
     variants = [
         (100, " 1% texts non-ASCII", lambda text: text + " \u2014"),
         (1, "all texts non-ASCII", lambda text: text + " \u2014"),

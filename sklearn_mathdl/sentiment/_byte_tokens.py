@@ -3,8 +3,9 @@ r"""The byte-level tokenising of the built-in tokenizers, for ASCII batches.
 A batch of texts is joined with a separator and lowercased once; its bytes
 are classified by a table built from the tokenizer's own definition; tokens
 are the maximal runs of token bytes. A token of at most 8 bytes is its own
-integer key (its bytes as a little-endian ``uint64``), a longer one gets a
-numbered key, and keys are numbered in order of first appearance by a
+integer key (its bytes as a little-endian ``uint64``; the code-point path
+keys non-ASCII tokens of at most 8 UTF-8 bytes the same way), a longer one
+gets a numbered key, and keys are numbered in order of first appearance by a
 vectorised open-addressing hash table (:func:`_intern`). No Python work is done
 per text or per token; what this one cannot read (non-ASCII, NUL) is read by
 :mod:`sklearn_mathdl.sentiment._code_point_tokens`.
@@ -21,10 +22,12 @@ from sklearn_mathdl.sentiment.tokenizers import (
     WordTokenizer,
 )
 
-# Tokens of at most 8 ASCII characters (no NUL) are their own integer key:
-# their bytes read as a little-endian uint64. Other tokens get the key
-# 2**63 | (their number in _Keys.long_names); ASCII bytes are < 0x80, so the
-# top bit never clashes.
+# A token of at most 8 bytes in UTF-8 (no NUL) is its own integer key: those
+# bytes read as a little-endian uint64 (ASCII tokens: their ASCII bytes). Other
+# tokens get the key _NUMBERED | (their number in _Keys.long_names): a top
+# byte 0xFF, which no UTF-8 text holds, so no short token's key clashes.
+_NUMBERED = 0xFF << 56
+_UTF8 = ("utf-8", "surrogatepass")  # lone surrogates as 3 bytes, both ways
 _SEP = "\x1e"  # record separator: whitespace, never part of a token
 
 
@@ -36,18 +39,20 @@ class _Keys:
         self._long = {}
 
     def key(self, token):
-        if len(token) <= 8 and token.isascii() and "\x00" not in token:
-            return int.from_bytes(token.encode("ascii"), "little")
+        if len(token) <= 8 and "\x00" not in token:
+            encoded = token.encode(*_UTF8)
+            if len(encoded) <= 8:
+                return int.from_bytes(encoded, "little")
         k = self._long.get(token)
         if k is None:
-            k = self._long[token] = (1 << 63) | len(self.long_names)
+            k = self._long[token] = _NUMBERED | len(self.long_names)
             self.long_names.append(token)
         return k
 
     def name(self, key):
-        if key >> 63:
-            return self.long_names[key ^ (1 << 63)]
-        return key.to_bytes(8, "little").rstrip(b"\x00").decode("ascii")
+        if key >> 56 == 0xFF:
+            return self.long_names[key ^ _NUMBERED]
+        return key.to_bytes(8, "little").rstrip(b"\x00").decode(*_UTF8)
 
 
 @functools.cache
@@ -135,7 +140,8 @@ def _short_keys(raw, starts, ends):
 
 
 def _long_keys(joined, starts, ends, keys, lowercase=False):
-    """The numbered keys of the tokens ``joined[start:end]`` (lowercased)."""
+    """The keys (:meth:`_Keys.key`) of the tokens ``joined[start:end]``
+    (lowercased)."""
     tokens = map(joined.__getitem__, map(slice, starts.tolist(), ends.tolist()))
     if lowercase:
         tokens = map(str.lower, tokens)

@@ -7,10 +7,11 @@ the byte-level steps (:func:`~sklearn_mathdl.sentiment._byte_tokens._token_spans
 
 1. the batch is joined with the separator and encoded as UTF-32, one code
    point per array item (positions in the array are positions in the str);
-2. the batch's *distinct* code points are looked up once each by Python's own
-   rules (:func:`_char_rule`: what :meth:`str.lower` makes of the character,
-   and whether that is a token character), which fills two tables indexed by
-   code point (:func:`_char_tables`): the lowercased code point, and a byte
+2. each distinct code point is looked up once (per process: the tables are
+   kept, :func:`_known_tables`) by Python's own rules (:func:`_char_rule`:
+   what :meth:`str.lower` makes of the character, and whether that is a token
+   character), which fills tables indexed by code point
+   (:func:`_char_tables`): the lowercased code point, its UTF-8, and a byte
    (the ASCII byte of a character that becomes ASCII, else 0x80 for a token
    character and 0x81 for another); one gather gives the batch's bytes;
 3. ``'Σ'`` (whose lowercase depends on its neighbours: final sigma) and
@@ -18,8 +19,10 @@ the byte-level steps (:func:`~sklearn_mathdl.sentiment._byte_tokens._token_spans
    table: a batch holding either is lowercased by :meth:`str.lower` (a
    separator is neither cased nor case-ignorable, so the joined batch is
    lowercased as each text alone; each text alone if the length changes);
-4. a token of at most 8 bytes with no 0x80 byte is ASCII and its own key; any
-   other token gets a numbered key
+4. a token of at most 8 bytes in UTF-8 (no NUL) is its own key, as an ASCII
+   token is on the byte path: the lowercased batch is encoded as UTF-8 and a
+   cumulative sum of the characters' UTF-8 widths gives each token's bytes
+   (:func:`_utf8_keys`); any other token gets a numbered key
    (:meth:`~sklearn_mathdl.sentiment._byte_tokens._Keys.key`), looked up once
    per *distinct* such token (:func:`_distinct_spans`).
 
@@ -34,6 +37,7 @@ import re
 import numpy as np
 
 from sklearn_mathdl.sentiment._byte_tokens import (
+    _UTF8,
     _intern,
     _joined,
     _long_keys,
@@ -47,6 +51,11 @@ _WORD_CHAR = re.compile(r"[^\W_]")
 _CAPITAL_SIGMA = 0x3A3  # lowercased to σ or, at the end of a word, ς
 _N_CODE_POINTS = 0x110000
 _HASH_BASE = np.uint64(0x100000001B3)  # the 64-bit FNV prime, odd
+# Above this many non-ASCII token characters per token, the whole batch is
+# encoded as UTF-8 to key the tokens (:func:`_utf8_keys_of_batch`); below, the
+# tokens with one are keyed one character position at a time
+# (:func:`_utf8_keys`).
+_WIDE_SHARE = 0.25
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -64,27 +73,73 @@ def _char_rule(code, kind, lowercase):
     return ord(char), _WORD_CHAR.fullmatch(char) is not None
 
 
+@functools.cache
+def _known_tables(kind, lowercase):
+    """The tables of :func:`_char_tables`, kept from batch to batch and
+    filled as characters are met: the byte 0xFF marks a code point not yet
+    looked up (ASCII is looked up at once)."""
+    byte = np.full(_N_CODE_POINTS, 0xFF, dtype=np.uint8)
+    tables = (
+        np.zeros(_N_CODE_POINTS, dtype=np.uint32),
+        byte,
+        np.zeros(_N_CODE_POINTS, dtype=np.uint32),
+        np.zeros(_N_CODE_POINTS, dtype=np.uint8),
+    )
+    _look_up(np.arange(128), kind, lowercase, tables)
+    return tables
+
+
+def _look_up(distinct, kind, lowercase, tables):
+    """Fill the tables for the code points ``distinct``; False if one has no
+    one-code-point lowercase (:func:`_char_rule`), then nothing is filled."""
+    rules = [_char_rule(c, kind, lowercase) for c in distinct.tolist()]
+    if None in rules:
+        return False
+    becomes, byte, utf8, width = tables
+    new, token = np.array(rules, dtype=np.uint32).reshape(-1, 2).T
+    becomes[distinct] = new
+    utf8[distinct] = _utf8_table(new)
+    width[distinct] = 1 + (new >= 0x80) + (new >= 0x800) + (new >= 0x10000)
+    # the byte last: it marks the code point as looked up
+    byte[distinct] = np.where((new > 0) & (new < 128), new, 0x81 - token)
+    return True
+
+
 def _char_tables(codes, kind, lowercase):
-    """Tables indexed by code point: what it becomes, and its byte.
+    """Tables indexed by code point (what it becomes, its UTF-8), and the
+    byte of each character of ``codes``.
 
     The byte of a character that becomes ASCII (NUL excepted) is that ASCII
     byte, of any other character 0x80 if it is a token character and 0x81 if
-    not; :func:`_byte_classes` classifies these bytes. None if a character of
-    ``codes`` has no one-code-point lowercase (:func:`_char_rule`).
+    not; :func:`_byte_classes` classifies these bytes. The UTF-8 tables hold
+    the UTF-8 bytes of what it becomes (:func:`_utf8_table`) and their
+    number. Characters are looked up once per process (:func:`_known_tables`).
+    None if a character of ``codes`` has no one-code-point lowercase
+    (:func:`_char_rule`).
     """
-    seen = np.zeros(_N_CODE_POINTS, dtype=bool)
-    seen[:128] = True
-    seen[codes[codes >= 128]] = True
-    distinct = np.flatnonzero(seen)
-    rules = [_char_rule(c, kind, lowercase) for c in distinct.tolist()]
-    if None in rules:
-        return None
-    becomes = np.zeros(_N_CODE_POINTS, dtype=np.uint32)
-    byte = np.zeros(_N_CODE_POINTS, dtype=np.uint8)
-    new, token = np.array(rules, dtype=np.uint32).T
-    becomes[distinct] = new
-    byte[distinct] = np.where((new > 0) & (new < 128), new, 0x81 - token)
-    return becomes, byte
+    becomes, byte, utf8, width = tables = _known_tables(kind, lowercase)
+    raw = byte[codes]
+    unknown = raw == 0xFF
+    if unknown.any():
+        seen = np.zeros(_N_CODE_POINTS, dtype=bool)
+        seen[codes[unknown]] = True
+        if not _look_up(np.flatnonzero(seen), kind, lowercase, tables):
+            return None
+        raw = byte[codes]
+    return becomes, raw, (utf8, width)
+
+
+def _utf8_table(codes):
+    """The UTF-8 bytes of each code point (surrogates too, as 3 bytes), read
+    as a little-endian ``uint32``: 1 to 4 non-zero bytes (but for NUL)."""
+    codes = codes.astype(np.uint32)
+    cont = [(codes >> np.uint32(6 * i)) & 0x3F | 0x80 for i in range(3)]
+    two = (codes >> 6 | 0xC0) | cont[0] << 8
+    three = (codes >> 12 | 0xE0) | cont[1] << 8 | cont[0] << 16
+    four = (codes >> 18 | 0xF0) | cont[2] << 8 | cont[1] << 16 | cont[0] << 24
+    return np.select(
+        [codes < 0x80, codes < 0x800, codes < 0x10000], [codes, two, three], four
+    )
 
 
 @functools.cache
@@ -161,19 +216,77 @@ def _code_point_keys(texts, joined, kind, lowercase, keys):
         texts, joined = _lowercased(texts)
         joined, codes = _encoded(joined, kind)
         tables, lowercase = _char_tables(codes, kind, False), False
-    becomes, byte = tables
-    raw = byte[codes]
+    becomes, raw, utf8 = tables
     starts, ends = _token_spans(_byte_classes(kind)[raw], raw, kind)
-    k = _short_keys(raw, starts, ends)
-    # tokens longer than 8, or with a byte 0x80 (a non-ASCII character or NUL;
-    # 0x81 is never in a token)
-    numbered = np.flatnonzero(
-        (ends - starts > 8) | (k & np.uint64(0x8080808080808080) != 0)
-    )
+    # many non-ASCII token characters: the batch is lowercased and encoded
+    many = np.count_nonzero(raw == 0x80) > len(starts) * _WIDE_SHARE
+    if many and lowercase:  # (positions are kept: one code point each)
+        joined = becomes[codes].tobytes().decode("utf-32-le", "surrogatepass")
+        lowercase = False
+    k, short = _short_token_keys(joined, codes, raw, starts, ends, utf8, many)
+    if "\x00" in joined:  # tokens with a NUL are numbered
+        nuls = np.concatenate([[0], np.cumsum(codes == 0)])
+        short &= nuls[ends] == nuls[starts]
+    numbered = np.flatnonzero(~short)
     k[numbered] = _numbered_keys(
         joined, codes, becomes, starts[numbered], ends[numbered], keys, lowercase
     )
     return k, _tokens_per_text(texts, starts)
+
+
+def _short_token_keys(joined, codes, raw, starts, ends, utf8, many):
+    """The keys of the tokens of at most 8 UTF-8 bytes, and which tokens
+    these are (the keys of the others are garbage, to be replaced).
+
+    A token of ASCII characters is keyed by its bytes in ``raw``, one with a
+    non-ASCII character (a byte 0x80; also NUL) by its UTF-8 bytes: with
+    ``many``, read from the whole batch ``joined`` (lowercased) encoded
+    (:func:`_utf8_keys_of_batch`), else token by token (:func:`_utf8_keys`).
+    """
+    if many:
+        return _utf8_keys_of_batch(joined, codes, starts, ends, utf8[1])
+    k = _short_keys(raw, starts, ends)
+    short = ends - starts <= 8
+    wide = np.flatnonzero(short & (k & np.uint64(0x8080808080808080) != 0))
+    k[wide], fits = _utf8_keys(codes, starts[wide], ends[wide], utf8[0])
+    short[wide[~fits]] = False
+    return k, short
+
+
+def _utf8_keys_of_batch(lowered, codes, starts, ends, width):
+    """What :func:`_utf8_keys` gives, read from the whole batch encoded:
+    ``lowered`` is the batch lowercased, a str; ``width`` the table of the
+    number of UTF-8 bytes of each code point (lowercased)."""
+    utf8 = np.frombuffer(lowered.encode(*_UTF8), dtype=np.uint8)
+    dtype = np.int32 if len(utf8) < 2**31 else np.int64
+    offsets = np.zeros(len(codes) + 1, dtype=dtype)
+    np.cumsum(width[codes], dtype=dtype, out=offsets[1:])
+    byte_starts, byte_ends = offsets[starts], offsets[ends]
+    return _short_keys(utf8, byte_starts, byte_ends), byte_ends - byte_starts <= 8
+
+
+def _utf8_keys(codes, starts, ends, utf8):
+    """The UTF-8 bytes of the (lowercased) tokens ``codes[start:end]`` of at
+    most 8 characters, read as a ``uint64``, and whether they fit in 8 bytes
+    (the keys of the others are garbage, to be replaced).
+
+    One step per character position: the character's bytes (from the table
+    ``utf8``) are put after those of the characters before it.
+    """
+    keys = np.zeros(len(starts), dtype=np.uint64)
+    used = np.zeros(len(starts), dtype=np.uint64)  # bytes so far
+    live = np.arange(len(starts))
+    for i in range(8):
+        live = live[ends[live] - starts[live] > i]
+        if len(live) == 0:
+            break
+        char = utf8[codes[starts[live] + i]].astype(np.uint64)
+        lead = char & np.uint64(0xFF)  # 0xC0, 0xE0, 0xF0: 2, 3, 4 bytes
+        width = np.uint64(1) + (lead >= 0xC0) + (lead >= 0xE0) + (lead >= 0xF0)
+        at = used[live]
+        keys[live] |= char << (np.minimum(at, np.uint64(7)) * np.uint64(8))
+        used[live] = at + width
+    return keys, used <= 8
 
 
 def _numbered_keys(joined, codes, becomes, starts, ends, keys, lowercase):

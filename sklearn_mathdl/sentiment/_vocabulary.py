@@ -215,6 +215,48 @@ def _general_keys(texts, tokenizer, lowercase, keys):
     return name_keys[ids], lengths
 
 
+def _batch_token_keys(batch, kind, lowercase, keys):
+    """Token keys and tokens per text of one batch, for a built-in tokenizer.
+
+    An ASCII batch is read at the byte level; in another, the ASCII texts
+    are read at the byte level and the others code point by code point, and
+    the keys are put back in text order.
+    """
+    joined = _joined(batch)
+    out = _batch_keys(batch, joined, kind, lowercase, keys)
+    if out is not None:
+        return out
+    is_ascii = np.fromiter(map(str.isascii, batch), dtype=bool, count=len(batch))
+    if is_ascii.all() or not is_ascii.any():  # NUL in an ASCII text
+        return _code_point_keys(batch, joined, kind, lowercase, keys)
+    parts = []
+    for part, ascii_texts in ((is_ascii, True), (~is_ascii, False)):
+        texts = list(itertools.compress(batch, part))
+        joined = _joined(texts)
+        out = _batch_keys(texts, joined, kind, lowercase, keys) if ascii_texts else None
+        if out is None:  # not ASCII, or NUL in a text
+            out = _code_point_keys(texts, joined, kind, lowercase, keys)
+        parts.append((np.flatnonzero(part), *out))
+    return _in_text_order(parts, len(batch))
+
+
+def _in_text_order(parts, n_texts):
+    """Token keys and tokens per text of texts read in parts, in text order.
+
+    ``parts`` holds (the texts' indices, their token keys, their tokens per
+    text) for parts of the texts.
+    """
+    lengths = np.empty(n_texts, dtype=np.int64)
+    for texts, _, part_lengths in parts:
+        lengths[texts] = part_lengths
+    offsets = np.cumsum(lengths) - lengths
+    out = np.empty(int(lengths.sum()), dtype=np.uint64)
+    for texts, part_keys, part_lengths in parts:
+        shift = offsets[texts] - (np.cumsum(part_lengths) - part_lengths)
+        out[np.repeat(shift, part_lengths) + np.arange(len(part_keys))] = part_keys
+    return out, lengths
+
+
 def _token_ids(texts, tokenizer, lowercase, n_jobs):
     """Token ids (flat), tokens per text and token names of ``texts``.
 
@@ -228,10 +270,7 @@ def _token_ids(texts, tokenizer, lowercase, n_jobs):
     all_keys, all_lengths = [], []
     for start in range(0, len(texts), _BATCH):
         batch = texts[start : start + _BATCH]
-        joined = _joined(batch)
-        out = _batch_keys(batch, joined, kind, lowercase, keys)
-        if out is None:  # not ASCII, or NUL in a text
-            out = _code_point_keys(batch, joined, kind, lowercase, keys)
+        out = _batch_token_keys(batch, kind, lowercase, keys)
         all_keys.append(out[0])
         all_lengths.append(out[1])
     ids, uniq = _intern(np.concatenate(all_keys))

@@ -93,9 +93,10 @@ def test_byte_path_equals_per_chunk_path(monkeypatch, tokenizer, lowercase):
         assert spelled(*fast) == [analyze(t, tokenizer, lowercase) for t in texts], (
             texts
         )
-    # byte-level batches, and batches left to the code-point path
+    # byte-level batches, and batches (or their non-ASCII texts) left to the
+    # code-point path
     assert used["_batch_keys", True] > 50 and used["_batch_keys", False] > 5
-    assert used["_code_point_keys", True] == used["_batch_keys", False]
+    assert used["_code_point_keys", True] > 5
 
 
 def test_byte_path_counts_with_ngrams_and_long_tokens():

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklearn_mathdl.sentiment import _code_point_tokens, _vocabulary
+from sklearn_mathdl.sentiment import _byte_tokens, _code_point_tokens, _vocabulary
 from sklearn_mathdl.sentiment._vocabulary import (
     _token_ids,
     _token_ids_generic,
@@ -22,10 +22,17 @@ from sklearn_mathdl.sentiment.tokenizers import WhitespaceTokenizer, WordTokeniz
 
 SPECIAL = [
     *"aZ09_'’ \t\n\x0b\x1c\x1e\x1f\x00\x85\xa0\u2028\u3000.,-—",
+    *"\x7f\x80\u07ff\u0800\uffff\U00010000\U0010ffff",
     *"éÉßẞİıΣσςΑΩǅ\u0301\u0308\u200d東京😀👍\U00010400\U0001d7ce\ud800\udfff\u212a",
 ]
 TEXT = st.text(alphabet=st.sampled_from(SPECIAL) | st.characters(), max_size=24)
-WORDS = ["abcdefgh", "abcdefghi", "ΣΟΦΟΣ", "straße", "don’t", "İyi", "ab", "ba"]
+WORDS = [
+    *["abcdefgh", "abcdefghi", "ΣΟΦΟΣ", "straße", "don’t", "İyi", "ab", "ba"],
+    # UTF-8 keys: short multi-byte tokens, 8 bytes (4 x 2, 2 x 4, 2 + 3 + 3,
+    # 6 + 2), 9 bytes (4 x 2 + 1, 2 x 4 + 1, 3 x 3, 7 + 2), 9 with a NUL
+    *["é", "東京", "😀", "éééé", "ÉÉÉÉ", "😀👍", "é東京", "abcdefé"],
+    *["ÉÉÉÉa", "😀👍a", "東京都", "abcdefgé", "abc\x00défg", "\ud800\udfff"],
+]
 # Whole tokens as well as characters, so that tokens repeat across texts.
 TEXTS = st.lists(TEXT | st.sampled_from(WORDS), min_size=1, max_size=8)
 
@@ -51,9 +58,15 @@ def assert_same_tokens(texts, tokenizer, lowercase):
     tokenizer=st.sampled_from([WordTokenizer(), WhitespaceTokenizer()]),
     lowercase=st.booleans(),
     batch=st.sampled_from([1, 2, 1000]),
+    wide_share=st.sampled_from([0.0, np.inf]),  # UTF-8 keys: batch, or tokens
 )
-def test_code_point_path_equals_general_path(texts, tokenizer, lowercase, batch):
-    with mock.patch.object(_vocabulary, "_BATCH", batch):
+def test_code_point_path_equals_general_path(
+    texts, tokenizer, lowercase, batch, wide_share
+):
+    with (
+        mock.patch.object(_vocabulary, "_BATCH", batch),
+        mock.patch.object(_code_point_tokens, "_WIDE_SHARE", wide_share),
+    ):
         assert_same_tokens(texts, tokenizer, lowercase)
 
 
@@ -97,3 +110,70 @@ def test_final_sigma_is_lowercased_in_its_context(tokenizer):
     assert_same_tokens(texts, tokenizer, lowercase=True)
     ids, lengths, names = _token_ids(texts, tokenizer, True, None)
     assert "ας" in names and "ασ" in names
+
+
+@pytest.mark.parametrize("wide_share", [0.0, np.inf])
+@pytest.mark.parametrize("lowercase", [True, False])
+def test_utf8_keys_at_the_8_byte_boundary(monkeypatch, lowercase, wide_share):
+    """Tokens of at most 8 UTF-8 bytes are their own key, longer ones (and
+    ones with a NUL) are numbered: both kinds, and the same tokens on the
+    byte and the code-point path, count as one token each."""
+    # (U+07FF is the last character of 2 UTF-8 bytes, U+0800 the first of 3)
+    short = ["éééé", "😀👍", "é東京", "abcdefé", "\u07ff" * 4, "\uffff\U00010000"]
+    numbered = ["ÉÉÉÉa", "😀👍a", "東京都", "a\x00é", "\u0800" * 3]
+    tokens = short + numbered
+    texts = [" ".join(tokens), " ".join(tokens[::-1]), "abcdefgh abcdefghi"]
+    monkeypatch.setattr(_code_point_tokens, "_WIDE_SHARE", wide_share)
+    keys = _byte_tokens._Keys()
+    k, lengths = _code_point_tokens._code_point_keys(
+        texts, _byte_tokens._joined(texts), "whitespace", lowercase, keys
+    )
+    n = len(tokens)
+    is_short = (k[:n] >> np.uint64(56)) != 0xFF
+    assert is_short.tolist() == [True] * len(short) + [False] * len(numbered)
+    assert k[:n].tolist() == k[n : 2 * n][::-1].tolist()
+    expected = [t.lower() for t in tokens] if lowercase else tokens
+    assert [keys.name(key) for key in k[:n].tolist()] == expected
+    assert k[: len(short)].tolist() == [keys.key(t) for t in short]
+    assert_same_tokens(texts + ["abcdefgh", "ÉÉÉÉ"], WhitespaceTokenizer(), lowercase)
+
+
+def test_mixed_batches_read_ascii_texts_at_the_byte_level():
+    texts = ["plain words", "très bien", "bien plain", "x\x00y", "Très"]
+    seen = []
+    code_point_keys = _code_point_tokens._code_point_keys
+
+    def recording(batch, *args):
+        seen.append(list(batch))
+        return code_point_keys(batch, *args)
+
+    with mock.patch.object(_vocabulary, "_code_point_keys", recording):
+        assert_same_tokens(texts, WordTokenizer(), True)
+    # the texts with a NUL are read by the code-point path, with the others
+    assert seen == [["plain words", "bien plain", "x\x00y"], ["très bien", "Très"]]
+
+
+def test_characters_are_looked_up_once_and_kept():
+    def codes(text):
+        return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+
+    # (fresh tables: the cached ones may hold these characters already)
+    with mock.patch.object(
+        _code_point_tokens,
+        "_known_tables",
+        _code_point_tokens._known_tables.__wrapped__,
+    ):
+        tables = _code_point_tokens._known_tables("word", True)
+    with mock.patch.object(_code_point_tokens, "_known_tables", lambda *a: tables):
+        assert tables[1][ord("ü")] == 0xFF
+        # 'Σ' cannot be looked up: nothing of its batch is kept
+        assert _code_point_tokens._char_tables(codes("üΣ"), "word", True) is None
+        assert tables[1][ord("ü")] == 0xFF
+        becomes, raw, _ = _code_point_tokens._char_tables(
+            codes("Ü-\u212a"), "word", True
+        )
+        assert raw.tolist() == [0x80, ord("-"), ord("k")]
+        assert becomes[ord("Ü")] == ord("ü") and tables[1][ord("Ü")] == 0x80
+        with mock.patch.object(_code_point_tokens, "_look_up", None):  # kept
+            _, raw, _ = _code_point_tokens._char_tables(codes("kÜ"), "word", True)
+        assert raw.tolist() == [ord("k"), 0x80]

@@ -4,6 +4,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from sklearn_mathdl.neural_network import MLPClassifier, MLPRegressor
+
 
 def check_positive_integer(value, name):
     """``value`` as an int, or a ValueError saying it must be an integer >= 1.
@@ -82,8 +84,6 @@ def check_interaction_tensor(J):
 
 def check_mlp_estimator(estimator, name):
     """Raise a TypeError unless ``estimator`` is an sklearn_mathdl MLP."""
-    from sklearn_mathdl import MLPClassifier, MLPRegressor
-
     if not isinstance(estimator, MLPClassifier | MLPRegressor):
         raise TypeError(
             f"{name} must be an sklearn_mathdl MLPClassifier or MLPRegressor "

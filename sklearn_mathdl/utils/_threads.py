@@ -99,14 +99,13 @@ def blas_thread_limit(wanted=None):
     environment variable ``SKLEARN_MATHDL_DYNAMIC_THREADS=0`` to ignore the
     load.
     """
-    limit = available_cores()
-    if wanted is not None:
-        limit = min(limit, int(wanted))
+    cores = available_cores()
+    limit = cores if wanted is None else min(cores, int(wanted))
     current = current_blas_threads()
     if current is not None:
         limit = min(limit, current)
     if limit > 1 and os.environ.get("SKLEARN_MATHDL_DYNAMIC_THREADS", "1") != "0":
-        limit = min(limit, available_cores() - busy_cores_elsewhere())
+        limit = min(limit, cores - busy_cores_elsewhere())
     return max(1, limit)
 
 
